@@ -1,0 +1,1 @@
+"""Command-line interface: one thin Typer command per library function."""

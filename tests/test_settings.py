@@ -1,0 +1,49 @@
+"""Settings resolve flags over environment over project file, and keep secrets off disk."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from bt2twenty.errors import SettingsError
+from bt2twenty.settings import load_settings
+
+
+def test_flag_wins_over_environment_and_file(monkeypatch: pytest.MonkeyPatch, tmp_path: Path):
+    (tmp_path / "bt2twenty.toml").write_text("concurrency = 2\nbatch_size = 20\n")
+    monkeypatch.setenv("BT2TWENTY_CONCURRENCY", "3")
+    settings = load_settings(tmp_path, concurrency=5)
+    assert settings.concurrency == 5
+    assert settings.batch_size == 20
+
+
+def test_environment_wins_over_file(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
+    (tmp_path / "bt2twenty.toml").write_text('twenty_url = "http://file.example"\n')
+    monkeypatch.setenv("TWENTY_API_URL", "http://env.example")
+    assert load_settings(tmp_path).twenty_url == "http://env.example"
+
+
+def test_file_used_when_nothing_else(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
+    monkeypatch.delenv("TWENTY_API_URL", raising=False)
+    monkeypatch.delenv("BT2TWENTY_TWENTY_URL", raising=False)
+    (tmp_path / "bt2twenty.toml").write_text('twenty_url = "http://file.example"\n')
+    assert load_settings(tmp_path).twenty_url == "http://file.example"
+
+
+def test_missing_twenty_key_lists_sources(monkeypatch: pytest.MonkeyPatch, tmp_path: Path):
+    monkeypatch.delenv("TWENTY_API_KEY", raising=False)
+    settings = load_settings(tmp_path, twenty_url="http://127.0.0.1:1")
+    with pytest.raises(SettingsError) as raised:
+        settings.require_twenty()
+    assert "TWENTY_API_KEY" in str(raised.value)
+    assert "twenty_url" not in raised.value.message
+
+
+def test_secret_never_in_settings_error(monkeypatch: pytest.MonkeyPatch, tmp_path: Path):
+    monkeypatch.setenv("TWENTY_API_KEY", "env-secret-abcdef")
+    monkeypatch.setenv("BT2TWENTY_MAX_ATTEMPTS", "0")
+    with pytest.raises(SettingsError) as raised:
+        load_settings(tmp_path)
+    assert "max_attempts" in str(raised.value)
+    assert "env-secret-abcdef" not in str(raised.value)

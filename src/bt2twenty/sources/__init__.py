@@ -1,0 +1,1 @@
+"""Readers of the systems data is migrated from."""

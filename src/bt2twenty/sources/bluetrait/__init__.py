@@ -1,0 +1,1 @@
+"""Bluetrait: the export reader, the RPC API client, discovery and sample exports."""

@@ -1,0 +1,185 @@
+"""Send one request to Twenty: rate limited, retried when that is safe, errors parsed.
+
+Each request waits for the rate limiter, is sent with the API key as a bearer token, and is
+logged as one INFO line (method, path, status, milliseconds) with no secret in it. Answers are
+handled by the status table in `errors.STATUS_ACTIONS`: 429, 5xx, timeouts and dropped
+connections are retried with exponential backoff and jitter (429s after the server's
+`Retry-After`), everything else is raised at once.
+"""
+
+from __future__ import annotations
+
+import logging
+import time
+from collections.abc import Callable
+from typing import Any
+
+import httpx
+import stamina
+
+from bt2twenty import __version__
+from bt2twenty.redaction import redact, register_secret
+from bt2twenty.twenty.errors import (
+    Action,
+    RequestSummary,
+    TwentyConnectionError,
+    TwentyRateLimitedError,
+    action_for,
+    error_from_response,
+)
+from bt2twenty.twenty.ratelimit import RateLimiter
+
+logger = logging.getLogger(__name__)
+
+JsonBody = dict[str, Any] | list[Any]
+
+
+class TwentyHttp:
+    """The HTTP layer every Twenty API call goes through; safe to share between threads."""
+
+    def __init__(
+        self,
+        base_url: str,
+        api_key: str,
+        *,
+        limiter: RateLimiter | None = None,
+        timeout_seconds: float = 60.0,
+        max_attempts: int = 8,
+        max_retry_seconds: float = 600.0,
+        max_connections: int = 8,
+        transport: httpx.BaseTransport | None = None,
+    ) -> None:
+        register_secret(api_key)
+        self.base_url = base_url.rstrip("/")
+        self.limiter = limiter or RateLimiter(per_minute=None)
+        self.max_attempts = max_attempts
+        self.max_retry_seconds = max_retry_seconds
+        self.attempts_made = 0
+        self._client = httpx.Client(
+            base_url=self.base_url,
+            headers={
+                "Authorization": f"Bearer {api_key}",
+                "User-Agent": f"bt2twenty/{__version__}",
+                "Accept": "application/json",
+            },
+            timeout=httpx.Timeout(timeout_seconds),
+            limits=httpx.Limits(
+                max_connections=max_connections, max_keepalive_connections=max_connections
+            ),
+            transport=transport,
+        )
+
+    def close(self) -> None:
+        """Close the connection pool."""
+        self._client.close()
+
+    def request(
+        self,
+        method: str,
+        path: str,
+        *,
+        params: dict[str, Any] | None = None,
+        json: JsonBody | None = None,
+        data: dict[str, Any] | None = None,
+        files: dict[str, Any] | None = None,
+        check: Callable[[Any], Any] | None = None,
+    ) -> Any:
+        """Send a request and return its parsed JSON body, retrying transient failures.
+
+        `check`, if given, is applied to each parsed body inside the retry loop and its result
+        returned; it raises to reject a body (a GraphQL error in a 200 answer, say), and a
+        transient error it raises is retried like any other.
+        """
+        summary = RequestSummary(method, redact(path))
+        for attempt in stamina.retry_context(
+            on=self._backoff_for,
+            attempts=self.max_attempts,
+            timeout=self.max_retry_seconds,
+            wait_initial=0.5,
+            wait_max=30.0,
+            wait_jitter=1.0,
+        ):
+            with attempt:
+                body = self._send_once(
+                    method, path, summary, params=params, json=json, data=data, files=files
+                )
+                return check(body) if check is not None else body
+        raise AssertionError("unreachable: stamina raises after the last attempt")
+
+    def _send_once(
+        self,
+        method: str,
+        path: str,
+        summary: RequestSummary,
+        *,
+        params: dict[str, Any] | None,
+        json: JsonBody | None,
+        data: dict[str, Any] | None,
+        files: dict[str, Any] | None,
+    ) -> Any:
+        self.limiter.acquire()
+        self.attempts_made += 1
+        started = time.perf_counter()
+        try:
+            response = self._client.request(
+                method, path, params=params, json=json, data=data, files=files
+            )
+        except httpx.TimeoutException as error:
+            logger.warning("%s timed out after %.0f ms", summary, _ms(started))
+            raise TwentyConnectionError(
+                f"{summary} timed out ({type(error).__name__})", request=summary
+            ) from None
+        except (httpx.NetworkError, httpx.RemoteProtocolError) as error:
+            logger.warning("%s failed: connection dropped (%s)", summary, type(error).__name__)
+            raise TwentyConnectionError(
+                f"{summary} failed: the connection dropped before a complete answer "
+                f"({type(error).__name__})",
+                request=summary,
+            ) from None
+
+        logger.info("%s %d %.0f ms", summary, response.status_code, _ms(started))
+        self._observe_rate_headers(response)
+        if response.is_success:
+            self.limiter.record_success()
+            return _parse_json(response)
+
+        failure = error_from_response(response, summary)
+        logger.debug("%s error body: %s", summary, redact(response.text[:2000]))
+        raise failure
+
+    def _backoff_for(self, error: Exception) -> bool | float:
+        if isinstance(error, TwentyRateLimitedError):
+            return self.limiter.record_rate_limited(error.retry_after)
+        if isinstance(error, TwentyConnectionError):
+            return True
+        status = getattr(error, "status", None)
+        return isinstance(status, int) and action_for(status) is Action.RETRY
+
+    def _observe_rate_headers(self, response: httpx.Response) -> None:
+        limit = _int_header(response, "X-RateLimit-Limit")
+        remaining = _int_header(response, "X-RateLimit-Remaining")
+        if limit is not None or remaining is not None:
+            self.limiter.observe_headers(limit=limit, remaining=remaining)
+
+
+def _parse_json(response: httpx.Response) -> Any:
+    if not response.content:
+        return None
+    try:
+        return response.json()
+    except ValueError:
+        return {"text": response.text}
+
+
+def _int_header(response: httpx.Response, name: str) -> int | None:
+    value = response.headers.get(name)
+    if value is None:
+        return None
+    try:
+        return int(float(value))
+    except ValueError:
+        return None
+
+
+def _ms(started: float) -> float:
+    return (time.perf_counter() - started) * 1000

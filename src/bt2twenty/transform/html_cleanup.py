@@ -18,7 +18,7 @@ _CONDITIONAL_COMMENT = re.compile(r"<!--\[if[^\]]*\]>.*?<!\[endif\]-->", re.DOTA
 _DOWNLEVEL_MARKER = re.compile(r"<!\[(?:if[^\]]*|endif)\]>", re.IGNORECASE)
 _HTML_SNIFF = re.compile(
     r"<(?:p|div|br|span|table|ul|ol|li|b|i|u|strong|em|a|h[1-6]|font|img|html|body)\b[^>]*>"
-    r"|&(?:nbsp|amp|lt|gt|quot|#\d+);",
+    r"|&(?:nbsp|amp|lt|gt|quot|#\d+);|<!--",
     re.IGNORECASE,
 )
 _REMOVED_TAGS = ("script", "style", "head", "meta", "link", "title", "xml", "object", "iframe")

@@ -59,19 +59,22 @@ def is_host(host: str) -> bool:
     return all(_HOST_LABEL.match(label) for label in labels) and not labels[-1].isdigit()
 
 
-def normalise_url(raw: str) -> str:
+def normalise_url(raw: str) -> str | None:
     """Return a URL with a lower-case scheme and host and no trailing slash, as Twenty stores it.
 
     A value without a scheme gets `https://`; the path, query and fragment are kept whole.
+    Returns `None` when the text cannot be split into URL parts.
     """
     text = raw.strip()
     if not _SCHEME_PREFIX.match(text):
         text = "https://" + text
 
-    parts = urlsplit(text)
-    url = urlunsplit(
-        (parts.scheme.lower(), parts.netloc.lower(), parts.path, parts.query, parts.fragment)
-    )
+    try:
+        parts = urlsplit(text)
+    except ValueError:
+        return None
+    scheme, host = parts.scheme.lower(), parts.netloc.lower()
+    url = urlunsplit((scheme, host, parts.path, parts.query, parts.fragment))
     return url.removesuffix("/")
 
 
@@ -98,6 +101,8 @@ def convert_link(text: str, parameters: ConversionParameters) -> str | None:
         return host if is_host(host) else None
 
     url = normalise_url(text)
+    if url is None:
+        return None
     return url if is_host(to_punycode(_url_host(url))) else None
 
 

@@ -1,0 +1,99 @@
+"""Clean source HTML before conversion: Outlook markup, double-escaped entities, inline images."""
+
+from __future__ import annotations
+
+import html
+import re
+from dataclasses import dataclass
+
+from bs4 import BeautifulSoup, Comment, Tag
+
+INLINE_IMAGE_PLACEHOLDER = "[inline image not migrated]"
+
+# `&amp;nbsp;` and `&amp;amp;` come from text that was HTML-escaped twice.
+_DOUBLE_ESCAPED_ENTITY = re.compile(r"&amp;(#\d+;|#x[0-9a-fA-F]+;|[A-Za-z][A-Za-z0-9]*;)")
+# Outlook's conditional comments hide VML and Office XML from other mail readers.
+_CONDITIONAL_COMMENT = re.compile(r"<!--\[if[^\]]*\]>.*?<!\[endif\]-->", re.DOTALL | re.IGNORECASE)
+# Word's "downlevel-revealed" markers wrap content every reader shows, such as list numbers.
+_DOWNLEVEL_MARKER = re.compile(r"<!\[(?:if[^\]]*|endif)\]>", re.IGNORECASE)
+_HTML_SNIFF = re.compile(
+    r"<(?:p|div|br|span|table|ul|ol|li|b|i|u|strong|em|a|h[1-6]|font|img|html|body)\b[^>]*>"
+    r"|&(?:nbsp|amp|lt|gt|quot|#\d+);|<!--",
+    re.IGNORECASE,
+)
+_REMOVED_TAGS = ("script", "style", "head", "meta", "link", "title", "xml", "object", "iframe")
+
+
+@dataclass(frozen=True)
+class CleanHtml:
+    """Parsed, cleaned HTML and the number of inline images replaced by a placeholder."""
+
+    soup: BeautifulSoup
+    inline_images: int
+
+
+def looks_like_html(text: str) -> bool:
+    """Whether `text` contains HTML tags or entities."""
+    return bool(_HTML_SNIFF.search(text))
+
+
+def plain_text_to_html(text: str) -> str:
+    """Wrap plain text as HTML: a paragraph per blank-line-separated block, line breaks kept."""
+    paragraphs = re.split(r"\n\s*\n", text.replace("\r\n", "\n").replace("\r", "\n"))
+    parts = []
+    for paragraph in paragraphs:
+        lines = [html.escape(line) for line in paragraph.strip("\n").split("\n")]
+        if any(line.strip() for line in lines):
+            parts.append("<p>" + "<br>".join(lines) + "</p>")
+    return "".join(parts)
+
+
+def unescape_double_escaped(text: str) -> str:
+    """Turn `&amp;nbsp;` back into `&nbsp;`, repeating for text escaped more than twice."""
+    previous = None
+    while previous != text:
+        previous = text
+        text = _DOUBLE_ESCAPED_ENTITY.sub(r"&\1", text)
+    return text
+
+
+def _is_inline_image(tag: Tag) -> bool:
+    source = str(tag.get("src") or "").strip().lower()
+    return source.startswith(("data:", "cid:")) or not source
+
+
+def _replace_inline_images(soup: BeautifulSoup) -> int:
+    count = 0
+    for image in soup.find_all("img"):
+        if _is_inline_image(image):
+            image.replace_with(INLINE_IMAGE_PLACEHOLDER)
+            count += 1
+    return count
+
+
+def _remove_office_markup(soup: BeautifulSoup) -> None:
+    for comment in soup.find_all(string=lambda node: isinstance(node, Comment)):
+        comment.extract()
+    for tag in soup.find_all(_REMOVED_TAGS):
+        tag.decompose()
+    for tag in soup.find_all(lambda node: ":" in node.name):
+        if tag.name == "o:p":
+            tag.unwrap()
+        else:
+            tag.decompose()
+
+
+def clean_html(source: str) -> CleanHtml:
+    """Parse `source` HTML without Outlook and Word markup, with inline images replaced.
+
+    Images carried inside the message (`data:` and `cid:` sources) cannot be migrated as
+    part of a rich-text body, so each becomes a visible placeholder.
+    """
+    text = unescape_double_escaped(source)
+    text = _CONDITIONAL_COMMENT.sub("", text)
+    text = _DOWNLEVEL_MARKER.sub("", text)
+
+    soup = BeautifulSoup(text, "html.parser")
+    _remove_office_markup(soup)
+    inline_images = _replace_inline_images(soup)
+    return CleanHtml(soup=soup, inline_images=inline_images)

@@ -1,0 +1,62 @@
+"""Converters for SELECT and MULTI_SELECT: source values through the confirmed value map."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+
+from bt2twenty.transform.parameters import ConversionParameters, SourceValue
+from bt2twenty.transform.result import Converted, Problem, reject
+from bt2twenty.transform.source import source_text, split_list
+
+
+def lookup_option(source_value: str, value_map: Mapping[str, str]) -> str | None:
+    """Find the option value for `source_value`: exact match first, then ignoring case."""
+    if source_value in value_map:
+        return value_map[source_value]
+
+    folded = source_value.casefold()
+    for key, option in value_map.items():
+        if key.strip().casefold() == folded:
+            return option
+    return None
+
+
+def _unmapped(source_value: str, parameters: ConversionParameters) -> Problem:
+    return reject(
+        "SELECT_VALUE_UNMAPPED",
+        f"{parameters.field_name} value {source_value!r} has no option in the value map;"
+        " add it to the field's value map in mapping.yaml and confirm the mapping again.",
+    )
+
+
+def convert_select(raw: SourceValue, parameters: ConversionParameters) -> Converted[str]:
+    """Convert to SELECT: the option value the value map gives; an unmapped value is rejected."""
+    source_value = " ".join(source_text(raw).split())
+    if not source_value:
+        return Converted(value=None)
+
+    option = lookup_option(source_value, parameters.value_map)
+    if option is None:
+        return Converted(value=None, problems=(_unmapped(source_value, parameters),))
+    return Converted(value=option)
+
+
+def convert_multi_select(
+    raw: SourceValue, parameters: ConversionParameters
+) -> Converted[list[str]]:
+    """Convert to MULTI_SELECT: each listed value through the value map, duplicates removed."""
+    options: list[str] = []
+    problems: list[Problem] = []
+
+    for source_value in split_list(source_text(raw), parameters.list_separators):
+        option = lookup_option(" ".join(source_value.split()), parameters.value_map)
+        if option is None:
+            problems.append(_unmapped(source_value, parameters))
+        elif option not in options:
+            options.append(option)
+
+    if problems:
+        return Converted(value=None, problems=tuple(problems))
+    if not options:
+        return Converted(value=None)
+    return Converted(value=options)

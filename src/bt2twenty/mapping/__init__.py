@@ -1,0 +1,1 @@
+"""The mapping: proposed automatically, reviewed and confirmed by a person, then locked."""

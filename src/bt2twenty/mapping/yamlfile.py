@@ -1,0 +1,167 @@
+"""Read and write `mapping.yaml`, keeping a person's comments and order across rewrites.
+
+A malformed file is reported with the line and column of each problem and what is expected
+there, all problems at once.
+"""
+
+from __future__ import annotations
+
+import io
+from pathlib import Path
+from typing import Any
+
+from pydantic import ValidationError
+from ruamel.yaml import YAML
+from ruamel.yaml.comments import CommentedMap, CommentedSeq
+from ruamel.yaml.error import MarkedYAMLError
+
+from bt2twenty.errors import ConfigError
+from bt2twenty.mapping.model import Mapping
+
+MAPPING_FILE_NAME = "mapping.yaml"
+
+HEADER = (
+    "bt2twenty mapping: Bluetrait → Twenty.\n"
+    "Each source column maps to a target field (or a part of one) or is skipped with a reason.\n"
+    "confidence, method and reason say why the proposer chose an entry; edit anything, then run\n"
+    "`bt2twenty map confirm` to check the whole file and lock it before records move.\n"
+)
+
+
+class MappingFileError(ConfigError):
+    """`mapping.yaml` cannot be read, or does not describe a valid mapping."""
+
+
+def _yaml() -> YAML:
+    yaml = YAML()
+    yaml.preserve_quotes = True
+    yaml.width = 100
+    yaml.indent(mapping=2, sequence=4, offset=2)
+    return yaml
+
+
+def load_mapping(path: Path) -> Mapping:
+    """Read and validate a mapping file; raise `MappingFileError` listing every problem."""
+    document = load_document(path)
+    try:
+        return Mapping.model_validate(_plain(document))
+    except ValidationError as error:
+        problems = [_describe(item, document, path) for item in error.errors()]
+        listed = "\n  ".join(problems)
+        raise MappingFileError(
+            f"{path} is not a valid mapping ({len(problems)} problems):\n  {listed}",
+            hint="Fix the lines named above, or run `bt2twenty map propose` to start again.",
+        ) from None
+
+
+def load_document(path: Path) -> Any:
+    """Read the YAML document with its comments, or raise naming the line and column."""
+    if not path.is_file():
+        raise MappingFileError(
+            f"Mapping file not found: {path}.",
+            hint="Run `bt2twenty map propose` to write one.",
+        )
+    try:
+        document = _yaml().load(path.read_text(encoding="utf-8"))
+    except MarkedYAMLError as error:
+        mark = error.problem_mark
+        where = f"line {mark.line + 1}, column {mark.column + 1}" if mark else "an unknown line"
+        raise MappingFileError(
+            f"{path}: invalid YAML at {where}: {error.problem}.",
+            hint="Check the indentation and quoting at that line.",
+        ) from None
+    if not isinstance(document, CommentedMap):
+        raise MappingFileError(
+            f"{path}: expected a mapping with settings, objects and value_maps at the top level.",
+            hint="Run `bt2twenty map propose` to write a valid file.",
+        )
+    return document
+
+
+def save_mapping(mapping: Mapping, path: Path) -> None:
+    """Write the mapping; where the file exists, keep its comments and the order of its keys."""
+    data = _readable(mapping.model_dump(mode="json", by_alias=True, exclude_none=True))
+    if path.is_file():
+        document = load_document(path)
+        _merge(document, data)
+    else:
+        document = _commented(data)
+        document.yaml_set_start_comment(HEADER)
+    buffer = io.StringIO()
+    _yaml().dump(document, buffer)
+    path.write_text(buffer.getvalue(), encoding="utf-8")
+
+
+# Provenance keys go last in each entry, so the destination reads first.
+_PROVENANCE_KEYS = ("confidence", "method", "reason")
+
+
+def _readable(value: Any) -> Any:
+    """Drop empty lists and maps, and put each entry's provenance after its destination."""
+    if isinstance(value, list):
+        return [_readable(item) for item in value]
+    if not isinstance(value, dict):
+        return value
+    kept = {key: _readable(item) for key, item in value.items() if item not in ({}, [])}
+    ordered = {key: item for key, item in kept.items() if key not in _PROVENANCE_KEYS}
+    ordered.update({key: kept[key] for key in _PROVENANCE_KEYS if key in kept})
+    return ordered
+
+
+def _merge(document: CommentedMap, data: dict[str, Any]) -> None:
+    for key in [key for key in document if key not in data]:
+        del document[key]
+    for key, value in data.items():
+        current = document.get(key)
+        if isinstance(value, dict) and isinstance(current, CommentedMap):
+            _merge(current, value)
+        elif current != value or key not in document:
+            document[key] = _commented(value)
+
+
+def _commented(value: Any) -> Any:
+    if isinstance(value, dict):
+        mapped = CommentedMap()
+        for key, item in value.items():
+            mapped[key] = _commented(item)
+        return mapped
+    if isinstance(value, list):
+        return CommentedSeq([_commented(item) for item in value])
+    return value
+
+
+def _plain(value: Any) -> Any:
+    if isinstance(value, dict):
+        return {str(key): _plain(item) for key, item in value.items()}
+    if isinstance(value, list):
+        return [_plain(item) for item in value]
+    return value
+
+
+def _describe(item: Any, document: CommentedMap, path: Path) -> str:
+    location = [str(part) for part in item["loc"]]
+    line, column = _position(document, item["loc"])
+    where = f"line {line}, column {column}" if line else "top level"
+    dotted = ".".join(location) or "(file)"
+    expected = item["msg"]
+    if item["type"] == "extra_forbidden":
+        expected = "unknown key; check its spelling"
+    return f"{path.name} {where}: {dotted}: {expected}"
+
+
+def _position(document: Any, loc: tuple[Any, ...]) -> tuple[int | None, int | None]:
+    node = document
+    line: int | None = None
+    column: int | None = None
+    for part in loc:
+        if isinstance(node, CommentedMap) and part in node:
+            key_line, key_column = node.lc.key(part)
+            line, column = key_line + 1, key_column + 1
+            node = node[part]
+        elif isinstance(node, CommentedSeq) and isinstance(part, int) and part < len(node):
+            item_line, item_column = node.lc.item(part)
+            line, column = item_line + 1, item_column + 1
+            node = node[part]
+        else:
+            break
+    return line, column

@@ -4,7 +4,8 @@ Bluetrait writes its exports with PHP ``fputcsv`` and its default escape charact
 backslash. ``fputcsv`` does not double a quote that follows a backslash, so the value
 ``C:\\Users\\Public\\" fails`` is written as ``"C:\\Users\\Public\\" fails"``. Python's ``csv``
 module reads such a field differently from PHP: without ``escapechar`` it closes the field at
-that quote, and with it it drops the backslashes. This parser follows the state machine of PHP's ``php_fgetcsv`` (ext/standard/file.c, PHP 7.4 to 8.3):
+that quote, and with it it drops the backslashes. This parser follows the state machine of
+PHP's ``php_fgetcsv`` (ext/standard/file.c, PHP 7.4 to 8.3):
 
 * inside an enclosure a backslash makes the next character literal, and the backslash is kept;
 * a doubled enclosure (``""``) is one quote;

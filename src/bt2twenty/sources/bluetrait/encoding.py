@@ -80,8 +80,9 @@ def _detect_legacy(sample: bytes) -> EncodingReport:
         return EncodingReport(FALLBACK_ENCODING, False, 0.0, "fallback")
 
     encoding = codecs.lookup(best.encoding).name
-    if encoding in {"latin-1", "iso8859-1", "iso8859-15"}:
-        # Windows-1252 is a superset of Latin-1 for printable text, and Excel writes it.
+    if encoding in {"latin-1", "iso8859-1", "iso8859-15", "ascii", "utf-8"}:
+        # Windows-1252 is a superset of Latin-1 for printable text, and Excel writes it. ASCII
+        # or UTF-8 here means the sample missed the bytes that failed the strict UTF-8 check.
         encoding = FALLBACK_ENCODING
     confidence = max(0.0, 1.0 - float(best.chaos))
     return EncodingReport(encoding, False, confidence, "charset-normalizer")

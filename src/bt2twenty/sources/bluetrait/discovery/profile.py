@@ -7,7 +7,7 @@ import re
 from dataclasses import dataclass, field
 from typing import Any
 
-from bt2twenty.sources.bluetrait.dates import DateColumnEvidence, DateOrder, classify
+from bt2twenty.sources.bluetrait.dates import DateColumnEvidence, DateKind, DateOrder, classify
 from bt2twenty.sources.bluetrait.discovery import values as kinds
 from bt2twenty.sources.bluetrait.encoding import find_mojibake
 
@@ -18,6 +18,8 @@ DISTINCT_CAP = 200
 LOW_CARDINALITY = 30
 """Columns with at most this many distinct values list them in the profile."""
 MAX_EXAMPLES = 3
+MATCH_CACHE_SIZE = 256
+"""Values per column whose type matches are remembered, so repeated values are classified once."""
 TYPE_THRESHOLD = 0.9
 """Share of filled values that must match a type for the column to get that type."""
 HTML_THRESHOLD = 0.2
@@ -47,6 +49,9 @@ class ColumnProfile:
     multi_email_cells: int = 0
     mojibake: int = 0
     mojibake_examples: list[dict[str, str]] = field(default_factory=list)
+    _known_matches: dict[str, tuple[tuple[str, ...], DateKind | None]] = field(
+        default_factory=dict, repr=False
+    )
 
     def add(self, value: str) -> None:
         """Profile one raw value of the column."""
@@ -74,6 +79,22 @@ class ColumnProfile:
                 self.distinct_overflow = True
 
     def _match_types(self, value: str) -> None:
+        """Count the types `value` fits; repeated values reuse their first result."""
+        known = self._known_matches.get(value)
+        if known is None:
+            known = self._classify(value)
+            if len(self._known_matches) < MATCH_CACHE_SIZE:
+                self._known_matches[value] = known
+
+        matched, date_kind = known
+        if date_kind is not None:
+            self.dates.add(value.strip(), date_kind)
+        if "email" in matched and len(kinds.emails_in(value)) > 1:
+            self.multi_email_cells += 1
+        for kind in matched:
+            self.matches[kind] = self.matches.get(kind, 0) + 1
+
+    def _classify(self, value: str) -> tuple[tuple[str, ...], DateKind | None]:
         text = value.strip()
         matched: list[str] = []
         if kinds.is_integer(text):
@@ -87,19 +108,15 @@ class ColumnProfile:
         date_kind = classify(text, allow_serial=DATE_NAME.search(self.name) is not None)
         if date_kind is not None:
             matched.append("date")
-            self.dates.add(text, date_kind)
         if "@" in text and kinds.is_email_cell(text):
             matched.append("email")
-            if len(kinds.emails_in(text)) > 1:
-                self.multi_email_cells += 1
         if kinds.is_phone(text):
             matched.append("phone")
         if "." in text and kinds.is_url(text):
             matched.append("url")
         if ("<" in text or "&" in text) and kinds.has_html(text):
             matched.append("html")
-        for kind in matched:
-            self.matches[kind] = self.matches.get(kind, 0) + 1
+        return tuple(matched), date_kind
 
     def _check_mojibake(self, value: str) -> None:
         finding = find_mojibake(value)

@@ -78,9 +78,10 @@ def is_email_cell(value: str) -> bool:
 
 def is_phone(value: str) -> bool:
     """Return True for a phone number as people type them (``(02) 9876 5432``, ``+61 ...``)."""
-    digits = sum(character.isdigit() for character in value)
     text = value.strip()
-    return digits >= 8 and _PHONE.match(text) is not None and _IPV4.match(text) is None
+    if _PHONE.match(text) is None or _IPV4.match(text) is not None:
+        return False
+    return sum(character.isdigit() for character in text) >= 8
 
 
 def is_url(value: str) -> bool:

@@ -1,4 +1,4 @@
-"""The alias table: which file holds which object, and which header names mean which column.
+"""The alias table: the object each file name stands for, and the column each header means.
 
 Canonical names follow Bluetrait's own snake_case table columns. Aliases cover Bluetrait's
 screen-report headers ("Company Name", "Date Added", "Ticket #") and the names other PSA tools
@@ -34,7 +34,7 @@ OBJECTS = (
     "passwords",
     "custom_fields",
 )
-"""Every object the reader knows, in an order where references point backwards."""
+"""Every object the reader recognises, in an order where references point backwards."""
 
 FILE_ALIASES: dict[str, tuple[str, ...]] = {
     "users": ("users", "user", "staff", "technicians", "members", "employees"),

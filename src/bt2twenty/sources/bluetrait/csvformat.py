@@ -11,8 +11,9 @@ PHP's ``php_fgetcsv`` (ext/standard/file.c, PHP 7.4 to 8.3):
 * a doubled enclosure (``""``) is one quote;
 * a quote followed by anything else closes the enclosure, and every character after it up to
   the next delimiter is appended to the field (``"ab"cd`` reads as ``abcd``);
-* whitespace before an opening quote is skipped; the line ending of a record is not part of
-  its last field, while line endings inside an enclosure are kept as written.
+* whitespace before an opening quote is skipped;
+* the line ending of a record is not part of its last field, but line endings inside an
+  enclosure are kept as written.
 
 One difference is deliberate: PHP returns the rest of the file as one field when an enclosure is
 never closed, and this parser raises `UnterminatedField` so that the row can be rejected with
@@ -57,8 +58,8 @@ class UnterminatedField(ValueError):
 def detect_delimiter(sample: str) -> str:
     """Return the delimiter of a CSV sample: comma, semicolon, tab or pipe.
 
-    The sample's header line decides; `csv.Sniffer` is consulted only when the header holds
-    none of the candidates or several of them equally often.
+    The sample's header line decides. `csv.Sniffer` is consulted only when the header contains
+    none of the candidates, or several of them equally often.
     """
     header = sample.split("\n", 1)[0]
     counts = {delimiter: header.count(delimiter) for delimiter in CANDIDATE_DELIMITERS}
@@ -78,7 +79,7 @@ class PhpCsvReader:
     """Iterate the records of a text stream, one `RawRecord` at a time, in bounded memory.
 
     The stream must be opened with ``newline=""`` so that carriage returns reach the parser.
-    Memory holds the current record plus one read chunk, however large the file is.
+    Memory use is the current record plus one read chunk, however large the file is.
     """
 
     def __init__(self, stream: TextIO, delimiter: str = ",") -> None:

@@ -1,7 +1,7 @@
 """Recognise Bluetrait's date formats, decide each column's day/month order, and parse values.
 
 Values stay naive local datetimes here. The tenant's time zone is applied later, in the one
-conversion function of the transform step; this module only reports local times that do not
+conversion function of the transform step. This module only reports local times that do not
 exist or are ambiguous in that zone, so the mapping step can decide how to treat them.
 """
 
@@ -46,7 +46,7 @@ _MONTHS = {
 
 
 class DateOrder(StrEnum):
-    """How the parts of a numeric date are ordered."""
+    """The order of day, month and year in a numeric date."""
 
     YMD = "YMD"
     DMY = "DMY"

@@ -22,7 +22,7 @@ FALLBACK_ENCODING = "cp1252"
 
 @dataclass(frozen=True, slots=True)
 class EncodingReport:
-    """How a file's bytes are decoded, and how sure the detection is (0 to 1)."""
+    """The encoding chosen for a file, and the detection's confidence (0 to 1)."""
 
     encoding: str
     bom: bool

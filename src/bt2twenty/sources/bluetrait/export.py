@@ -247,7 +247,7 @@ class BluetraitExport:
         for record in records:
             if not is_blank(record):
                 return record
-        logger.warning("File %s is empty; it holds no header and no rows", export_file.entry.path)
+        logger.warning("File %s is empty: it has no header and no rows", export_file.entry.path)
         return None
 
     def _reject(

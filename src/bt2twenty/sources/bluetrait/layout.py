@@ -79,8 +79,8 @@ def build_layout(object_name: str, headers: list[str]) -> HeaderLayout:
 def match_fields(layout: HeaderLayout, fields: list[str]) -> tuple[dict[str, str] | None, str]:
     """Return (values by canonical name, "") for a record, or (None, reason) to reject it.
 
-    A record may leave out the unnamed columns at the end of the header, and may carry extra
-    fields at its end when they are all empty; any other difference in width is a reject.
+    A record may leave out the unnamed columns at the end of the header. It may also carry
+    extra fields at its end when they are all empty. Any other difference in width is a reject.
     """
     width = layout.width
     count = len(fields)

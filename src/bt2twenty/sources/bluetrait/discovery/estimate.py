@@ -1,4 +1,4 @@
-"""What maps how, what will not migrate, how many API calls a load takes, and the checklist."""
+"""Mapping kinds per object, the load estimate in API calls, and the tenant's checklist."""
 
 from __future__ import annotations
 

@@ -20,6 +20,8 @@ LOW_CARDINALITY = 30
 MAX_EXAMPLES = 3
 MATCH_CACHE_SIZE = 256
 """Values per column whose type matches are remembered, so repeated values are classified once."""
+MAX_TRACKED_LENGTH = 200
+"""Longer values are neither cached nor counted as distinct values, to bound memory."""
 TYPE_THRESHOLD = 0.9
 """Share of filled values that must match a type for the column to get that type."""
 HTML_THRESHOLD = 0.2
@@ -30,7 +32,7 @@ TAG_SPLIT = re.compile(r"\s*[;,|]\s*")
 
 @dataclass
 class ColumnProfile:
-    """What one column holds, built value by value with bounded state.
+    """The profile of one column, built value by value with bounded state.
 
     A secret column (a password) keeps counts only: no examples and no distinct values.
     """
@@ -63,15 +65,18 @@ class ColumnProfile:
             return
 
         self._count_distinct(value)
-        if len(self.examples) < MAX_EXAMPLES and value not in self.examples:
-            self.examples.append(value[:200])
+        example = value[:MAX_TRACKED_LENGTH]
+        if len(self.examples) < MAX_EXAMPLES and example not in self.examples:
+            self.examples.append(example)
         self._match_types(value)
         self._check_mojibake(value)
 
     def _count_distinct(self, value: str) -> None:
         parts = TAG_SPLIT.split(value) if self.name in TAG_COLUMNS else [value]
         for part in parts:
-            if part in self.distinct:
+            if len(part) > MAX_TRACKED_LENGTH:
+                self.distinct_overflow = True
+            elif part in self.distinct:
                 self.distinct[part] += 1
             elif len(self.distinct) < DISTINCT_CAP:
                 self.distinct[part] = 1
@@ -83,7 +88,7 @@ class ColumnProfile:
         known = self._known_matches.get(value)
         if known is None:
             known = self._classify(value)
-            if len(self._known_matches) < MATCH_CACHE_SIZE:
+            if len(self._known_matches) < MATCH_CACHE_SIZE and len(value) <= MAX_TRACKED_LENGTH:
                 self._known_matches[value] = known
 
         matched, date_kind = known

@@ -1,4 +1,4 @@
-"""Which ``*_id`` column points at which object, and compact sets of the ids each object has."""
+"""The reference table (``*_id`` column to target object) and compact sets of object ids."""
 
 from __future__ import annotations
 
@@ -54,13 +54,16 @@ REFERENCES: dict[str, dict[str, tuple[str, ...]]] = {
 """Per object: reference column to the objects its value may name. 0 or empty means none."""
 
 NO_REFERENCE = frozenset({"", "0", "null", "NULL"})
+MAX_BITMAP_ID = 100_000_000
+"""Largest id kept in the bitmap (12.5 MB at most); larger ids go to a set."""
 
 
 class IdSet:
     """A set of ids in little memory: a bitmap for non-negative integers, a set for the rest.
 
     A million ticket ids between 10000 and 1010000 take 125 KB, so the set stays small as an
-    export grows. Text ids (rare in Bluetrait) go to an ordinary set.
+    export grows. Text ids (rare in Bluetrait) and integers above `MAX_BITMAP_ID` go to an
+    ordinary set, so one mangled id such as ``500000000000`` cannot allocate gigabytes.
     """
 
     def __init__(self) -> None:
@@ -71,7 +74,7 @@ class IdSet:
     def add(self, value: str) -> None:
         """Add one id."""
         text = value.strip()
-        if not text.isdigit():
+        if not _fits_bitmap(text):
             if text not in self._other:
                 self._other.add(text)
                 self.count += 1
@@ -89,7 +92,11 @@ class IdSet:
         if not isinstance(value, str):
             return False
         text = value.strip()
-        if not text.isdigit():
+        if not _fits_bitmap(text):
             return text in self._other
         index, bit = divmod(int(text), 8)
         return index < len(self._bits) and bool(self._bits[index] & (1 << bit))
+
+
+def _fits_bitmap(text: str) -> bool:
+    return text.isdigit() and len(text) <= len(str(MAX_BITMAP_ID)) and int(text) <= MAX_BITMAP_ID

@@ -90,7 +90,7 @@ def is_url(value: str) -> bool:
 
 
 def has_html(value: str) -> bool:
-    """Return True when the text holds HTML tags or entities."""
+    """Return True when the text contains HTML tags or entities."""
     return _HTML.search(value) is not None
 
 

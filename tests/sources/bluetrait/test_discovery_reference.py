@@ -219,3 +219,15 @@ def test_scope_lists_checklist_and_estimate(reference_export: Path, tmp_path: Pa
     profile = json.loads((tmp_path / "out" / "source-profile.json").read_text(encoding="utf-8"))
     assert profile["estimate"]["rate_limit_per_minute"] == 100
     assert profile["estimate"]["batch_size"] == 60
+
+
+def test_plaintext_secrets_counted(
+    discovered: dict[str, Any], reference_facts: dict[str, Any]
+) -> None:
+    secrets = next(
+        check for check in reference_facts["checks"] if check["kind"] == "secrets_never_output"
+    )
+    problem = _problems(discovered, "plaintext_secrets", "passwords")[0]
+    assert problem["count"] == len(secrets["secrets"])
+    assert problem["examples"] == []
+    assert discovered["facts"]["plaintext_secrets"] == len(secrets["secrets"])

@@ -238,3 +238,16 @@ def test_reference_backslash_quote_read(reference_export: Path) -> None:
             rows = {row.values["id"]: row.values for row in export.iter_rows(check["object"])}
             value = rows[str(check["source_id"])][check["field"]]
             assert check["contains"] in value
+
+
+def test_zip_nested_folders_and_attachment_csv(tmp_path: Path) -> None:
+    archive = tmp_path / "export.zip"
+    with zipfile.ZipFile(archive, "w") as bundle:
+        bundle.writestr("backup/data/tickets.csv", "id,subject\n1,Printer\n")
+        bundle.writestr("backup/files/tickets/1/report.csv", "not,an,object\n")
+        bundle.writestr("backup/files/tickets/1/error log.txt", "stack trace")
+    with open_export(archive) as export:
+        names = [obj.name for obj in export.objects()]
+        attachments = sorted(entry.name for entry in export.attachments)
+    assert names == ["tickets"]
+    assert attachments == ["error log.txt", "report.csv"]

@@ -27,6 +27,7 @@ from bt2twenty.sources.bluetrait.streams import ExportEntry, ExportSource
 logger = logging.getLogger(__name__)
 
 DATA_SUFFIXES = frozenset({".csv", ".tsv", ".txt"})
+ATTACHMENT_FOLDERS = frozenset({"files", "attachments", "uploads"})
 DELIMITER_SAMPLE_CHARS = 65536
 SUBMITTER_GROUP = "submitter"
 SUBMITTER_GROUP_ID = "1"
@@ -124,7 +125,7 @@ class BluetraitExport:
 
     def _sort_entries(self) -> None:
         for entry in self._source.entries:
-            if entry.suffix in DATA_SUFFIXES and entry.path.count("/") <= 1:
+            if _is_data_file(entry):
                 self._add_data_file(entry)
             elif entry.suffix == ".json" or entry.name.startswith("."):
                 self.other_files.append(entry)
@@ -262,6 +263,14 @@ class BluetraitExport:
             export_file.object_name, export_file.entry.path, first_line, last_line, reason
         )
         self.rejects.add(reject, record.fields if record is not None else [])
+
+
+def _is_data_file(entry: ExportEntry) -> bool:
+    """Return True for a CSV of an object; files under an attachment folder are attachments."""
+    folders = set(entry.path.split("/")[:-1])
+    if entry.suffix not in DATA_SUFFIXES or folders & ATTACHMENT_FOLDERS:
+        return False
+    return entry.suffix != ".txt" or object_for_file(entry.name[: -len(".txt")]) is not None
 
 
 def _passes_filter(row_filter: str | None, values: dict[str, str]) -> bool:

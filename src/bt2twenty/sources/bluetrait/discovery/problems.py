@@ -130,6 +130,8 @@ class ProblemFinder:
             value = row.values.get(column, "")
             if not value or not has_time(value) or not DATETIME_HINT.search(value):
                 continue
+            # NOTE: a numeric date is read day first here, before its column's order is decided,
+            # so a month-first column may flag or miss a DST edge; ISO and display dates are exact.
             try:
                 local = parse_date_value(value.strip())
             except ValueError:
@@ -173,6 +175,12 @@ class ProblemFinder:
             "email",
         )
         self._check_gst()
+        if self.plaintext_secrets:
+            self.problem(
+                "plaintext_secrets",
+                "passwords",
+                "plaintext password secrets in the export; counted, never shown or migrated",
+            ).count = self.plaintext_secrets
         return sorted(
             self._problems.values(), key=lambda problem: (problem.object_name, problem.kind)
         )

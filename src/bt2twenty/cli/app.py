@@ -79,10 +79,10 @@ def main_options(
 
 def _register_commands() -> None:
     """Import the verb modules, each of which adds its commands to `app`."""
-    from bt2twenty.cli import config_commands, map_commands
+    from bt2twenty.cli import config_commands, discover_commands, map_commands
 
-    config_commands.register(app)
-    map_commands.register(app)
+    for module in (config_commands, discover_commands, map_commands):
+        module.register(app)
 
 
 _register_commands()

@@ -1,1 +1,56 @@
-"""Bluetrait: the export reader, the RPC API client, discovery and sample exports."""
+"""Bluetrait: the export reader, the RPC API client, discovery and sample exports.
+
+The export reader's public interface::
+
+    with open_export(Path("export.zip"), reject_dir=Path("out/rejects")) as export:
+        for obj in export.objects():          # ExportObject: name, files, source
+            for row in export.iter_rows(obj.name):
+                row.values["date_added"]      # raw text under canonical column names
+                row.file, row.line            # where the row was read
+            export.accounts[obj.name]         # rows read = rows yielded + rows rejected
+        export.rejects                        # RejectLog: counts, samples, reject file paths
+
+Rows are streamed one at a time. Values stay raw text; `parse_date_value` reads a date with the
+order `DateColumnEvidence.decide` chose for its column.
+"""
+
+from __future__ import annotations
+
+from bt2twenty.sources.bluetrait.csvformat import PhpCsvReader, RawRecord, detect_delimiter
+from bt2twenty.sources.bluetrait.dates import (
+    DateColumnEvidence,
+    DateDecision,
+    DateOrder,
+    parse_date_value,
+)
+from bt2twenty.sources.bluetrait.encoding import EncodingReport, detect_encoding, find_mojibake
+from bt2twenty.sources.bluetrait.export import (
+    BluetraitExport,
+    ExportFile,
+    ExportObject,
+    ObjectAccount,
+    SourceRow,
+    open_export,
+)
+from bt2twenty.sources.bluetrait.rejects import Reject, RejectLog
+
+__all__ = [
+    "BluetraitExport",
+    "DateColumnEvidence",
+    "DateDecision",
+    "DateOrder",
+    "EncodingReport",
+    "ExportFile",
+    "ExportObject",
+    "ObjectAccount",
+    "PhpCsvReader",
+    "RawRecord",
+    "Reject",
+    "RejectLog",
+    "SourceRow",
+    "detect_delimiter",
+    "detect_encoding",
+    "find_mojibake",
+    "open_export",
+    "parse_date_value",
+]

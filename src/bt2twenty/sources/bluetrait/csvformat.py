@@ -1,0 +1,208 @@
+"""A streaming CSV parser that reads fields exactly as PHP's ``fgetcsv`` does.
+
+Bluetrait writes its exports with PHP ``fputcsv`` and its default escape character, the
+backslash. ``fputcsv`` does not double a quote that follows a backslash, so the value
+``C:\\Users\\Public\\" fails`` is written as ``"C:\\Users\\Public\\" fails"``. Python's ``csv``
+module reads such a field differently from PHP: without ``escapechar`` it closes the field at
+that quote, and with it it drops the backslashes. This parser follows the state machine of
+PHP's ``php_fgetcsv`` (ext/standard/file.c, PHP 7.4 to 8.3):
+
+* inside an enclosure a backslash makes the next character literal, and the backslash is kept;
+* a doubled enclosure (``""``) is one quote;
+* a quote followed by anything else closes the enclosure, and every character after it up to
+  the next delimiter is appended to the field (``"ab"cd`` reads as ``abcd``);
+* whitespace before an opening quote is skipped;
+* the line ending of a record is not part of its last field, but line endings inside an
+  enclosure are kept as written.
+
+One difference is deliberate: PHP returns the rest of the file as one field when an enclosure is
+never closed, and this parser raises `UnterminatedField` so that the row can be rejected with
+its line number instead.
+"""
+
+from __future__ import annotations
+
+import csv
+import logging
+import re
+from collections.abc import Iterator
+from dataclasses import dataclass
+from typing import TextIO
+
+logger = logging.getLogger(__name__)
+
+QUOTE = '"'
+CANDIDATE_DELIMITERS = (",", ";", "\t", "|")
+READ_CHUNK_CHARS = 1 << 20
+
+_ESCAPE_OR_DOUBLED_QUOTE = re.compile(r'\\[\s\S]|""')
+
+
+@dataclass(frozen=True, slots=True)
+class RawRecord:
+    """One CSV record: its fields and the physical lines it spans (1-based, inclusive)."""
+
+    fields: list[str]
+    first_line: int
+    last_line: int
+
+
+class UnterminatedField(ValueError):
+    """A quoted field is still open at the end of the file."""
+
+    def __init__(self, first_line: int) -> None:
+        super().__init__(f"a quoted field that starts on line {first_line} is never closed")
+        self.first_line = first_line
+
+
+def detect_delimiter(sample: str) -> str:
+    """Return the delimiter of a CSV sample: comma, semicolon, tab or pipe.
+
+    The sample's header line decides. `csv.Sniffer` is consulted only when the header contains
+    none of the candidates, or several of them equally often.
+    """
+    header = sample.split("\n", 1)[0]
+    counts = {delimiter: header.count(delimiter) for delimiter in CANDIDATE_DELIMITERS}
+    best = max(counts.values())
+    winners = [delimiter for delimiter, count in counts.items() if count == best]
+    if best > 0 and len(winners) == 1:
+        return winners[0]
+
+    try:
+        dialect = csv.Sniffer().sniff(sample[:65536], delimiters="".join(CANDIDATE_DELIMITERS))
+    except csv.Error:
+        return ","
+    return str(dialect.delimiter)
+
+
+class PhpCsvReader:
+    """Iterate the records of a text stream, one `RawRecord` at a time, in bounded memory.
+
+    The stream must be opened with ``newline=""`` so that carriage returns reach the parser.
+    Memory use is the current record plus one read chunk, however large the file is.
+    """
+
+    def __init__(self, stream: TextIO, delimiter: str = ",") -> None:
+        self._stream = stream
+        self._delimiter = delimiter
+        escaped = re.escape(delimiter)
+        self._quoted = re.compile(
+            r'[ \t\v\f\r]*"((?:[^"\\]++|\\[\s\S]|"")*+)"([^' + escaped + r"\n]*)"
+        )
+        self._bare = re.compile(r"[^" + escaped + r"\n]*")
+        self._leading_space = re.compile(r"[ \t\v\f\r]*")
+        self._buffer = ""
+        self._position = 0
+        self._eof = False
+        self._line = 1
+
+    def __iter__(self) -> Iterator[RawRecord]:
+        while True:
+            record = self._next_record()
+            if record is None:
+                return
+            yield record
+
+    def _next_record(self) -> RawRecord | None:
+        while True:
+            if self._position >= len(self._buffer) and not self._fill():
+                return None
+
+            parsed = self._parse_at(self._position)
+            if parsed is not None:
+                fields, end = parsed
+                return self._finish(fields, end)
+
+            if self._fill():
+                continue
+            parsed = self._parse_at(self._position)
+            if parsed is None:
+                raise UnterminatedField(self._line)
+            fields, end = parsed
+            return self._finish(fields, end)
+
+    def _finish(self, fields: list[str], end: int) -> RawRecord:
+        text = self._buffer[self._position : end]
+        first_line = self._line
+        newlines = text.count("\n")
+        self._line += newlines
+        self._position = end
+        last_line = first_line + newlines - (1 if text.endswith("\n") else 0)
+        return RawRecord(fields, first_line, max(first_line, last_line))
+
+    def _fill(self) -> bool:
+        """Read one more chunk; return False at the end of the stream."""
+        if self._eof:
+            return False
+        chunk = self._stream.read(READ_CHUNK_CHARS)
+        if not chunk:
+            self._eof = True
+            return False
+        self._buffer = self._buffer[self._position :] + chunk
+        self._position = 0
+        return True
+
+    def _parse_at(self, start: int) -> tuple[list[str], int] | None:
+        """Parse one record from `start`; None when the buffer ends before the record does."""
+        buffer = self._buffer
+        fields: list[str] = []
+        position = start
+
+        while True:
+            field, position, complete = self._parse_field(position)
+            if not complete:
+                return None
+            fields.append(field)
+
+            if position >= len(buffer):
+                if not self._eof:
+                    return None
+                fields[-1] = _strip_line_end(fields[-1])
+                return fields, position
+            separator = buffer[position]
+            position += 1
+            if separator == "\n":
+                fields[-1] = _strip_line_end(fields[-1])
+                return fields, position
+
+    def _parse_field(self, position: int) -> tuple[str, int, bool]:
+        """Return (value, position after the field, whether the field is complete)."""
+        buffer = self._buffer
+        space = self._leading_space.match(buffer, position)
+        assert space is not None
+        after_space = space.end()
+
+        if after_space < len(buffer) and buffer[after_space] == QUOTE:
+            quoted = self._quoted.match(buffer, position)
+            if quoted is None or (quoted.end() >= len(buffer) and not self._eof):
+                return "", position, False
+            return _unescape(quoted.group(1)) + quoted.group(2), quoted.end(), True
+
+        if after_space >= len(buffer) and not self._eof:
+            return "", position, False
+        bare = self._bare.match(buffer, position)
+        assert bare is not None
+        if bare.end() >= len(buffer) and not self._eof:
+            return "", position, False
+        return bare.group(0), bare.end(), True
+
+
+def _unescape(body: str) -> str:
+    """Turn the inside of an enclosure into its value, keeping backslash escapes verbatim."""
+    if '""' not in body:
+        return body
+    if "\\" not in body:
+        return body.replace('""', '"')
+    return _ESCAPE_OR_DOUBLED_QUOTE.sub(lambda match: '"' if match[0] == '""' else match[0], body)
+
+
+def _strip_line_end(value: str) -> str:
+    """Drop the carriage return a CRLF line ending leaves on the last field of a record."""
+    if value.endswith("\r"):
+        return value[:-1]
+    return value
+
+
+def is_blank(record: RawRecord) -> bool:
+    """Return True for an empty line, which PHP reads as a single null field."""
+    return len(record.fields) == 1 and record.fields[0] == ""

@@ -23,9 +23,12 @@ def test_era_detected_from_server(era: str) -> None:
 
 
 def test_restore_follows_v1_path() -> None:
-    with running_sandbox(
-        SandboxConfig(api_key="era-key", era="v1", rate_limit_per_minute=None)
-    ) as sandbox, TwentyClient(sandbox.url, sandbox.api_key, rate_limit_per_minute=None) as client:
+    with (
+        running_sandbox(
+            SandboxConfig(api_key="era-key", era="v1", rate_limit_per_minute=None)
+        ) as sandbox,
+        TwentyClient(sandbox.url, sandbox.api_key, rate_limit_per_minute=None) as client,
+    ):
         record_id = str(uuid.uuid4())
         client.records.create("companies", {"id": record_id, "name": "Restore v1"})
         client.records.delete("companies", record_id, soft=True)
@@ -35,11 +38,12 @@ def test_restore_follows_v1_path() -> None:
 
 
 def test_forced_era_skips_detection() -> None:
-    with running_sandbox(
-        SandboxConfig(api_key="era-key", era="v2", rate_limit_per_minute=None)
-    ) as sandbox, TwentyClient(
-        sandbox.url, sandbox.api_key, era="v1", rate_limit_per_minute=None
-    ) as client:
+    with (
+        running_sandbox(
+            SandboxConfig(api_key="era-key", era="v2", rate_limit_per_minute=None)
+        ) as sandbox,
+        TwentyClient(sandbox.url, sandbox.api_key, era="v1", rate_limit_per_minute=None) as client,
+    ):
         profile = client.profile
     assert profile.era == "v1"
     assert profile.detected_from == "setting"

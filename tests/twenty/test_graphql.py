@@ -38,9 +38,10 @@ def test_upload_file_per_era(era: str) -> None:
 
 
 def test_send_invitations_recorded() -> None:
-    with running_sandbox(
-        SandboxConfig(api_key="invite-key", rate_limit_per_minute=None)
-    ) as sandbox, TwentyClient(sandbox.url, sandbox.api_key, rate_limit_per_minute=None) as client:
+    with (
+        running_sandbox(SandboxConfig(api_key="invite-key", rate_limit_per_minute=None)) as sandbox,
+        TwentyClient(sandbox.url, sandbox.api_key, rate_limit_per_minute=None) as client,
+    ):
         result = client.graphql.send_invitations(["alex@example.com", "sam@example.com"])
     assert result.success
     assert result.errors == []

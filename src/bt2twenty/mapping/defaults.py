@@ -1,7 +1,7 @@
 """The default Bluetrait → Twenty map: the proposer's prior for every known column.
 
-Keys are the canonical column names the export reader yields (Bluetrait's own snake_case
-names; screen-report and other PSA headers are translated to them by the reader's aliases).
+Keys are the canonical column names the export reader yields, which are Bluetrait's own
+snake_case names. The reader's aliases translate screen-report and other PSA headers to them.
 A column whose target is None is skipped, and its label holds the reason. `create_type` names
 the type of the custom field the schema step creates when the target object lacks the field.
 """

@@ -1,10 +1,10 @@
 """`mapping.lock`: the confirmation that ties a mapping to the source and target it was made for.
 
-The lock stores a hash of the mapping's meaning (comments and key order do not count), the
-structure of the source profile that the mapping depends on (objects, columns, their types, and
-the distinct values of value-mapped columns) and the structure of the target fields it uses
-that already existed. Commands that write to Twenty call `require_lock`, which names the part
-that changed and the command that re-confirms.
+The lock stores three things. The first is a hash of the mapping's meaning, so comments and key
+order do not count. The second is the structure of the source profile that the mapping depends
+on: objects, columns, their types, and the distinct values of value-mapped columns. The third
+is the structure of the existing target fields it writes to. Commands that write to Twenty
+call `require_lock`, which names the part that changed and the command that re-confirms.
 """
 
 from __future__ import annotations
@@ -33,7 +33,7 @@ class LockError(ConfigError):
 
 @dataclass(frozen=True)
 class Lock:
-    """What was confirmed, by whom and when."""
+    """A confirmation: the fingerprints confirmed, the user who confirmed them, and when."""
 
     mapping_sha256: str
     source_structure: dict[str, Any]
@@ -62,7 +62,7 @@ def mapping_fingerprint(mapping: Mapping) -> str:
 
 
 def source_structure(profile: MappingType[str, Any], mapping: Mapping) -> dict[str, Any]:
-    """The parts of a source profile the mapping depends on."""
+    """Return the parts of a source profile that the mapping depends on."""
     value_mapped = {
         (name, column)
         for name, object_mapping in mapping.objects.items()
@@ -83,7 +83,7 @@ def source_structure(profile: MappingType[str, Any], mapping: Mapping) -> dict[s
 
 
 def target_structure(schema: TargetSchema, mapping: Mapping) -> dict[str, Any]:
-    """The existing target objects and fields the mapping writes to (created ones excluded)."""
+    """Return the existing target objects and fields the mapping writes to, not created ones."""
     structure: dict[str, Any] = {}
     for object_mapping in mapping.objects.values():
         if object_mapping.skip or object_mapping.target is None or object_mapping.create:

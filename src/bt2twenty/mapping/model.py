@@ -1,7 +1,8 @@
 """The mapping's data model: what `mapping.yaml` holds, validated on load.
 
-Columns are mapped one by one, so every source column appears exactly once: mapped to a target
-field (or a part of a composite field), or skipped with a reason. Each proposed entry carries the
+Columns are mapped one by one: each source column has one entry, which maps it to a target
+field (or a part of a composite field) or skips it with a reason. `map confirm` checks that
+every profiled column has an entry. Each proposed entry carries the
 confidence, the method that produced it and a one-line reason, so a reviewer sees why.
 """
 
@@ -49,7 +50,7 @@ class NewObject(_Strict):
 
 
 class ColumnMapping(Provenance):
-    """Where one source column goes: a target field (or one part of it), or nowhere."""
+    """The destination of one source column: a target field, one part of it, or none."""
 
     target: str | None = None
     part: str | None = None
@@ -78,7 +79,7 @@ class Route(_Strict):
 
 
 class ObjectMapping(Provenance):
-    """Where one source object goes, with its column map and per-record routing rules."""
+    """The destination of one source object, with its column map and routing rules."""
 
     target: str | None = None
     create: NewObject | None = None

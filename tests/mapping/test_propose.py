@@ -72,12 +72,20 @@ def test_secret_column_skipped(reference_profile: dict[str, Any]) -> None:
 
 
 def test_unknown_column_matched_by_name() -> None:
-    profile = profile_with("clients", [column("Job Title", header="Job Title")])
-    entry = propose_mapping(profile, standard_schema()).objects["clients"].columns["Job Title"]
-    assert entry.target == "jobTitle"
+    profile = profile_with("clients", [column("LinkedIn Link", "url")])
+    entry = propose_mapping(profile, standard_schema()).objects["clients"].columns["LinkedIn Link"]
+    assert entry.target == "linkedinLink"
     assert entry.create is None
     assert entry.method == "name similarity and value profile"
     assert entry.confidence >= 0.8
+
+
+def test_misspelt_known_column_matched() -> None:
+    profile = profile_with("tickets", [column("Priorty")])
+    entry = propose_mapping(profile, standard_schema()).objects["tickets"].columns["Priorty"]
+    assert entry.target == "priority"
+    assert entry.method == "known column, spelt differently"
+    assert entry.confidence < 1.0
 
 
 def test_type_mismatch_not_confident() -> None:

@@ -29,6 +29,7 @@ from bt2twenty.mapping.model import (
 )
 from bt2twenty.mapping.naming import field_name_for, split_words
 from bt2twenty.mapping.target import TargetField, TargetObject, TargetSchema
+from bt2twenty.sources.bluetrait.aliases import COLUMN_ALIASES, normalise_header
 from bt2twenty.transform.options import build_options
 
 logger = logging.getLogger(__name__)
@@ -37,6 +38,10 @@ logger = logging.getLogger(__name__)
 # proposed as confident; below it the column gets a new field and is left for review.
 CONFIDENT_SCORE = 0.8
 CLEAR_LEAD = 0.08
+# A header this close (rapidfuzz ratio, 0-100) to a known column name or alias is taken as a
+# misspelling of it, provided no other known column comes within KNOWN_LEAD points.
+KNOWN_SIMILARITY = 78
+KNOWN_LEAD = 5
 # Columns with at most this many distinct values, all short, are proposed as SELECT fields.
 SELECT_MAX_DISTINCT = 12
 SELECT_MAX_LENGTH = 40
@@ -175,7 +180,37 @@ def _propose_column(
     known = default.columns.get(column_name)
     if known is not None:
         return _from_default(object_name, column, known, target, mapping)
+    misspelt = _closest_known_column(object_name, column, default)
+    if misspelt is not None:
+        canonical, similarity = misspelt
+        entry = _from_default(object_name, column, default.columns[canonical], target, mapping)
+        entry.confidence = round(similarity * 0.95, 2)
+        entry.method = "known column, spelt differently"
+        entry.reason = f"'{column.get('header', column_name)}' reads as Bluetrait's {canonical}"
+        return entry
     return _propose_unknown(object_name, column, target, taken, mapping)
+
+
+def _closest_known_column(
+    object_name: str, column: MappingType[str, Any], default: DefaultObject
+) -> tuple[str, float] | None:
+    """Return the known column a header misspells, with its similarity (0-1), if clear."""
+    header = normalise_header(str(column.get("header") or column["name"]))
+    names: dict[str, str] = {name: name for name in default.columns}
+    for canonical, aliases in COLUMN_ALIASES.get(object_name, {}).items():
+        if canonical in default.columns:
+            names.update({alias: canonical for alias in aliases})
+
+    scores: dict[str, float] = {}
+    for name, canonical in names.items():
+        score = fuzz.ratio(header, name)
+        scores[canonical] = max(scores.get(canonical, 0.0), score)
+    ranked = sorted(scores.items(), key=lambda item: item[1], reverse=True)
+    if not ranked or ranked[0][1] < KNOWN_SIMILARITY:
+        return None
+    if len(ranked) > 1 and ranked[0][1] - ranked[1][1] < KNOWN_LEAD:
+        return None
+    return ranked[0][0], ranked[0][1] / 100
 
 
 def _from_default(

@@ -79,9 +79,14 @@ def main_options(
 
 def _register_commands() -> None:
     """Import the verb modules, each of which adds its commands to `app`."""
-    from bt2twenty.cli import config_commands, discover_commands, map_commands
+    from bt2twenty.cli import (
+        config_commands,
+        discover_commands,
+        map_commands,
+        sandbox_commands,
+    )
 
-    for module in (config_commands, discover_commands, map_commands):
+    for module in (config_commands, discover_commands, map_commands, sandbox_commands):
         module.register(app)
 
 

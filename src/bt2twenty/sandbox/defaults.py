@@ -1,0 +1,74 @@
+"""Values a record gets for the fields a write leaves out, and how records are presented."""
+
+from __future__ import annotations
+
+import re
+from typing import Any
+
+from bt2twenty.sandbox.schema import (
+    COMPOSITE_SUBFIELDS,
+    FieldMeta,
+    JsonObject,
+    ObjectMeta,
+    composite_kind,
+)
+
+_QUOTED = re.compile(r"^['\"](.*)['\"]$", re.DOTALL)
+
+_EMPTY_SUBVALUES = {
+    "text": "",
+    "nullable_text": None,
+    "list": None,
+    "number": None,
+    "uuid": None,
+    "json": None,
+}
+
+
+def unquote(value: Any) -> Any:
+    """Strip the quotes of a metadata default such as ``"'NEW'"``; other values pass through."""
+    if isinstance(value, str):
+        match = _QUOTED.match(value)
+        if match:
+            return match.group(1)
+    return value
+
+
+def default_for(field: FieldMeta, now: str) -> Any:
+    """Return the value a new record stores when a write leaves `field` out."""
+    kind = composite_kind(field.type)
+    declared = field.default_value
+    if kind is not None:
+        value = {
+            sub: _EMPTY_SUBVALUES[sub_kind] for sub, sub_kind in COMPOSITE_SUBFIELDS[kind].items()
+        }
+        if isinstance(declared, dict):
+            value.update({sub: unquote(sub_value) for sub, sub_value in declared.items()})
+        return value
+    if declared is not None:
+        if declared == "now" and field.type in ("DATE_TIME", "DATE"):
+            return now if field.type == "DATE_TIME" else now[:10]
+        if isinstance(declared, list):
+            return [unquote(item) for item in declared]
+        return unquote(declared)
+    if field.type == "TEXT":
+        return ""
+    return None
+
+
+def present(meta: ObjectMeta, record: JsonObject, now: str) -> JsonObject:
+    """Return a record as the REST API shows it at depth 0: active fields and join columns."""
+    shown: JsonObject = {}
+    for field in meta.active_fields():
+        if field.type == "TS_VECTOR":
+            continue
+        if field.type == "RELATION":
+            column = field.join_column
+            if column is not None:
+                shown[column] = record.get(column)
+            continue
+        if field.name in record:
+            shown[field.name] = record[field.name]
+        else:
+            shown[field.name] = default_for(field, now) if field.name != "deletedAt" else None
+    return shown

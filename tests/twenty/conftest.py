@@ -59,3 +59,9 @@ def target(request: pytest.FixtureRequest) -> Iterator[Target]:
 def unique() -> str:
     """A short unique marker so records created on a real Twenty never collide."""
     return uuid.uuid4().hex[:10]
+
+
+@pytest.fixture
+def unique_word(unique: str) -> str:
+    """The unique marker in lower-case letters only, so it can end a camelCase name."""
+    return "".join(chr(ord("a") + int(char, 16)) for char in unique)

@@ -22,8 +22,8 @@ def test_standard_objects_listed(target: Target) -> None:
     assert {"company", "person", "opportunity", "note", "attachment"} <= names
 
 
-def test_custom_object_with_every_field_type(target: Target, unique: str) -> None:
-    name = f"ticket{unique.capitalize()}"
+def test_custom_object_with_every_field_type(target: Target, unique: str, unique_word: str) -> None:
+    name = f"ticket{unique_word.capitalize()}"
     with target.client() as client:
         created = client.metadata.create_object(
             name_singular=name,
@@ -107,7 +107,8 @@ def test_option_value_rules_enforced(target: Target) -> None:
             )
 
 
-def test_field_deactivated_then_deleted(target: Target, unique: str) -> None:
+def test_field_deactivated_then_deleted(target: Target, unique_word: str) -> None:
+    unique = unique_word
     with target.client() as client:
         company = client.metadata.find_object("company")
         assert company is not None

@@ -82,18 +82,29 @@ def test_rate_recovers_after_successes() -> None:
     assert raised > lowered
 
 
-def test_server_limit_header_adopted() -> None:
+def test_reported_minute_limit_adopted() -> None:
     clock = FakeClock()
     limiter = make_limiter(clock, per_minute=100)
-    limiter.observe_headers(limit=50, remaining=None)
+    limiter.observe_limit(50, 60.0)
     assert limiter.current_per_minute == 50
-    limiter.observe_headers(limit=500, remaining=None)
+    limiter.observe_limit(500, 60.0)
     assert limiter.current_per_minute == 50
+
+
+def test_reported_second_limit_adopted() -> None:
+    clock = FakeClock()
+    limiter = make_limiter(clock, per_minute=None, per_second=100, start_full=True)
+    limiter.observe_limit(10, 1.0)
+    for _ in range(10):
+        limiter.acquire()
+    assert clock.now == 0.0
+    limiter.acquire()
+    assert clock.now == pytest.approx(0.1)
 
 
 def test_remaining_header_drains_tokens() -> None:
     clock = FakeClock()
     limiter = make_limiter(clock, per_minute=60, start_full=True)
-    limiter.observe_headers(limit=None, remaining=0)
+    limiter.observe_remaining(0)
     limiter.acquire()
     assert clock.now == pytest.approx(1.0)

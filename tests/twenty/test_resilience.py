@@ -98,12 +98,12 @@ def test_limited_client_stays_under_limit(target: Target) -> None:
 def test_unlimited_client_adapts_to_429(target: Target) -> None:
     sandbox = target.require_sandbox()
     sandbox.set_rate_limit(per_minute=None, per_second=10)
-    with target.client(era="v2", rate_limit_per_minute=600, burst_per_second=None) as client:
-        for _ in range(40):
+    with target.client(era="v2", rate_limit_per_minute=3000, burst_per_second=None) as client:
+        for _ in range(25):
             client.records.list_page("companies", limit=1)
     assert client.limiter.rate_limited_count >= 1
     assert client.limiter.current_per_minute is not None
-    assert client.limiter.current_per_minute < 600
+    assert client.limiter.current_per_minute < 3000
 
 
 def test_cursor_that_does_not_advance_raises() -> None:

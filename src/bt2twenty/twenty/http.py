@@ -33,6 +33,9 @@ logger = logging.getLogger(__name__)
 
 JsonBody = dict[str, Any] | list[Any]
 
+# Seconds in each `periodUnit` a Twenty 2.x 429 body can name.
+PERIOD_SECONDS = {"second": 1.0, "minute": 60.0, "hour": 3600.0, "day": 86400.0}
+
 
 class TwentyHttp:
     """The HTTP layer every Twenty API call goes through; safe to share between threads."""
@@ -144,6 +147,8 @@ class TwentyHttp:
             return _parse_json(response)
 
         failure = error_from_response(response, summary)
+        if isinstance(failure, TwentyRateLimitedError):
+            self._observe_reported_limit(failure.body)
         logger.debug("%s error body: %s", summary, redact(response.text[:2000]))
         raise failure
 
@@ -156,10 +161,16 @@ class TwentyHttp:
         return isinstance(status, int) and action_for(status) is Action.RETRY
 
     def _observe_rate_headers(self, response: httpx.Response) -> None:
-        limit = _int_header(response, "X-RateLimit-Limit")
         remaining = _int_header(response, "X-RateLimit-Remaining")
-        if limit is not None or remaining is not None:
-            self.limiter.observe_headers(limit=limit, remaining=remaining)
+        if remaining is not None:
+            self.limiter.observe_remaining(remaining)
+
+    def _observe_reported_limit(self, body: dict[str, Any]) -> None:
+        limit = body.get("limit")
+        count = body.get("periodCount")
+        unit = PERIOD_SECONDS.get(str(body.get("periodUnit", "")).lower().rstrip("s"))
+        if isinstance(limit, int) and isinstance(count, int | float) and unit is not None:
+            self.limiter.observe_limit(limit, count * unit)
 
 
 def _parse_json(response: httpx.Response) -> Any:

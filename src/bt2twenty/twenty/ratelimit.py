@@ -128,15 +128,48 @@ class RateLimiter:
             )
             return pause
 
-    def observe_headers(self, *, limit: int | None, remaining: int | None) -> None:
-        """Align with the server's `X-RateLimit-Limit` and `X-RateLimit-Remaining` headers."""
+    def observe_remaining(self, remaining: int) -> None:
+        """Spend tokens the server says are gone (`X-RateLimit-Remaining`), never add any."""
         with self._lock:
-            if limit is not None and self._long is not None and limit < self._long.capacity:
-                logger.info("Twenty reports a limit of %d requests; adopting it", limit)
-                self._long.capacity = float(limit)
-                self._long.tokens = min(self._long.tokens, float(limit))
-            if remaining is not None and self._long is not None:
-                self._long.tokens = min(self._long.tokens, float(remaining))
+            for bucket in self._buckets:
+                bucket.tokens = min(bucket.tokens, float(remaining))
+
+    def observe_limit(self, limit: int, window_seconds: float) -> None:
+        """Adopt a limit the server reported with its window, when it is lower than ours.
+
+        A window under a minute is the burst limit; a longer one is the sustained limit. The
+        `X-RateLimit-Limit` header alone names no window, so only limits that come with one
+        (Twenty 2.x puts `limit`, `periodCount` and `periodUnit` in its 429 body) are used.
+        """
+        if limit < 1 or window_seconds <= 0:
+            return
+        with self._lock:
+            if window_seconds >= 60.0:
+                self._adopt_long(limit * 60.0 / window_seconds)
+            else:
+                self._adopt_short(limit / window_seconds)
+
+    def _adopt_long(self, per_minute: float) -> None:
+        if self._long is not None and per_minute >= self._long.capacity:
+            return
+        logger.info("Twenty reports %.0f requests per minute; adopting it", per_minute)
+        if self._long is None:
+            self._long = _Bucket(per_minute, 60.0, 0.0)
+            self._buckets.append(self._long)
+            return
+        self._long.capacity = per_minute
+        self._long.tokens = min(self._long.tokens, per_minute)
+
+    def _adopt_short(self, per_second: float) -> None:
+        short = next((bucket for bucket in self._buckets if bucket is not self._long), None)
+        if short is not None and per_second >= short.capacity:
+            return
+        logger.info("Twenty reports %.0f requests per second; adopting it", per_second)
+        if short is None:
+            self._buckets.append(_Bucket(per_second, 1.0, 0.0))
+            return
+        short.capacity = per_second
+        short.tokens = min(short.tokens, per_second)
 
     def _seconds_until_available(self) -> float:
         now = self._clock()

@@ -13,8 +13,8 @@ from bt2twenty.errors import FatalError
 from bt2twenty.mapping.model import Mapping
 from bt2twenty.mapping.propose import propose_mapping
 from bt2twenty.mapping.target import TargetSchema, schema_from_metadata
-from bt2twenty.schema import SchemaPlan, SchemaStep, apply_schema, plan_schema, remove_schema
 from bt2twenty.sandbox import SandboxConfig, running_sandbox
+from bt2twenty.schema import SchemaPlan, SchemaStep, apply_schema, plan_schema, remove_schema
 from bt2twenty.sources.bluetrait.discovery import discover
 from bt2twenty.twenty import TwentyApiError, TwentyClient
 from bt2twenty.twenty.metadata import SelectOption
@@ -159,7 +159,7 @@ def test_type_clash_reported(client: TwentyClient) -> None:
             )
         ]
     )
-    with pytest.raises(Exception, match="exists in Twenty as TEXT"):  # noqa: PT011
+    with pytest.raises(Exception, match="exists in Twenty as TEXT"):
         apply_schema(client, plan)
 
 

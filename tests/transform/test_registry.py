@@ -101,7 +101,7 @@ def test_reference_single_names_flagged(reference_export: Path) -> None:
         row["name"]
         for row in rows
         if any(
-            problem.code == "NAME_SINGLE_WORD"
+            problem.code == "NAME_WITHOUT_LAST_NAME"
             for problem in convert_value("FULL_NAME", row["name"]).problems
         )
     }

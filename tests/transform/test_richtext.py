@@ -222,3 +222,14 @@ def test_mojibake_body_repaired() -> None:
 
     assert converted.value is not None
     assert converted.value["markdown"] == "Café server"
+
+
+def test_table_header_row() -> None:
+    blocks = blocks_of(
+        "<table><tr><th>Device</th><th>Status</th></tr><tr><td>PC1</td><td>OK</td></tr></table>"
+    )
+
+    content = blocks[0]["content"]
+    assert content["headerRows"] == 1
+    assert len(content["rows"]) == 2
+    assert content["columnWidths"] == [None, None]

@@ -21,7 +21,9 @@ _HTML_SNIFF = re.compile(
     r"|&(?:nbsp|amp|lt|gt|quot|#\d+);|<!--",
     re.IGNORECASE,
 )
-_REMOVED_TAGS = ("script", "style", "head", "meta", "link", "title", "xml", "object", "iframe")
+_REMOVED_TAGS = frozenset(
+    {"script", "style", "head", "meta", "link", "title", "xml", "object", "iframe"}
+)
 
 
 @dataclass(frozen=True)
@@ -62,25 +64,28 @@ def _is_inline_image(tag: Tag) -> bool:
     return source.startswith(("data:", "cid:")) or not source
 
 
-def _replace_inline_images(soup: BeautifulSoup) -> int:
-    count = 0
-    for image in soup.find_all("img"):
-        if _is_inline_image(image):
-            image.replace_with(INLINE_IMAGE_PLACEHOLDER)
-            count += 1
-    return count
+def _clean_tree(soup: BeautifulSoup) -> int:
+    """Remove comments, head and style content and Office tags in one pass; count inline images.
 
-
-def _remove_office_markup(soup: BeautifulSoup) -> None:
-    for comment in soup.find_all(string=lambda node: isinstance(node, Comment)):
-        comment.extract()
-    for tag in soup.find_all(_REMOVED_TAGS):
-        tag.decompose()
-    for tag in soup.find_all(lambda node: ":" in node.name):
-        if tag.name == "o:p":
-            tag.unwrap()
-        else:
-            tag.decompose()
+    Word's `<o:p>` paragraph marks are unwrapped because they can hold text; other
+    namespaced Office tags (VML shapes, smart tags' XML) are removed.
+    """
+    inline_images = 0
+    for node in list(soup.descendants):
+        if isinstance(node, Comment):
+            node.extract()
+        elif not isinstance(node, Tag) or node.decomposed or node.parent is None:
+            continue
+        elif node.name in _REMOVED_TAGS:
+            node.decompose()
+        elif node.name == "o:p":
+            node.unwrap()
+        elif ":" in node.name:
+            node.decompose()
+        elif node.name == "img" and _is_inline_image(node):
+            node.replace_with(INLINE_IMAGE_PLACEHOLDER)
+            inline_images += 1
+    return inline_images
 
 
 def clean_html(source: str) -> CleanHtml:
@@ -94,6 +99,5 @@ def clean_html(source: str) -> CleanHtml:
     text = _DOWNLEVEL_MARKER.sub("", text)
 
     soup = BeautifulSoup(text, "html.parser")
-    _remove_office_markup(soup)
-    inline_images = _replace_inline_images(soup)
+    inline_images = _clean_tree(soup)
     return CleanHtml(soup=soup, inline_images=inline_images)

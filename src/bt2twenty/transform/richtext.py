@@ -5,7 +5,8 @@ from __future__ import annotations
 import json
 import re
 
-from markdownify import markdownify
+from bs4 import BeautifulSoup
+from markdownify import MarkdownConverter
 
 from bt2twenty.transform.blocknote import build_blocknote
 from bt2twenty.transform.html_cleanup import clean_html, looks_like_html, plain_text_to_html
@@ -22,9 +23,12 @@ _BLANK_LINE_SPACES = re.compile(r"^[ \t]+$", re.MULTILINE)
 _BLANK_LINES = re.compile(r"\n{3,}")
 
 
-def to_markdown(html: str) -> str:
+_MARKDOWN = MarkdownConverter(heading_style="ATX", bullets="-", table_infer_header=True)
+
+
+def to_markdown(soup: BeautifulSoup) -> str:
     """Convert cleaned HTML to Markdown with ATX headings, `-` bullets and table headers."""
-    markdown = markdownify(html, heading_style="ATX", bullets="-", table_infer_header=True)
+    markdown = _MARKDOWN.convert_soup(soup)
     markdown = markdown.replace("\u00a0", " ")
     markdown = _BLANK_LINE_SPACES.sub("", markdown)
     markdown = _BLANK_LINES.sub("\n\n", markdown)
@@ -75,7 +79,7 @@ def convert_rich_text(raw: SourceValue, parameters: ConversionParameters) -> Con
     if cleaned.inline_images:
         problems.append(_image_problem(cleaned.inline_images, parameters))
 
-    markdown = to_markdown(str(cleaned.soup))
+    markdown = to_markdown(cleaned.soup)
     blocks = build_blocknote(cleaned.soup, source)
     if not markdown and not blocks:
         problems.append(_empty_problem(parameters))

@@ -218,3 +218,19 @@ def test_same_result_under_machine_zones() -> None:
     reference = results["UTC"]
     for zone in MACHINE_ZONES:
         assert results[zone] == reference, zone
+
+
+def test_dst_gap_later_policy_forward() -> None:
+    parameters = ConversionParameters(ambiguous_time=AmbiguousTimePolicy.LATER)
+
+    converted = convert_date_time("2024-10-06 02:30:00", parameters)
+
+    assert converted.value == "2024-10-05T16:30:00.000Z"
+    assert [problem.code for problem in converted.problems] == ["TIME_IN_DST_GAP"]
+
+
+def test_dst_gap_not_ambiguous() -> None:
+    result = local_to_utc(datetime(2024, 10, 6, 2, 30), SYDNEY, AmbiguousTimePolicy.LATER)
+
+    assert result.in_gap
+    assert not result.is_ambiguous

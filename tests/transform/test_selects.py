@@ -160,3 +160,13 @@ def test_value_map_for_reference_statuses() -> None:
     assert value_map["Waiting on Client"] == "WAITING_ON_CLIENT"
     assert value_map["On Hold"] == "ON_HOLD"
     assert len(set(value_map.values())) == len(statuses)
+
+
+def test_select_invalid_option_rejected() -> None:
+    parameters = ConversionParameters(field_name="status", value_map={"Open": "Open now"})
+
+    converted = convert_select("Open", parameters)
+
+    assert converted.value is None
+    assert [problem.code for problem in converted.problems] == ["SELECT_OPTION_INVALID"]
+    assert "'Open now'" in converted.problems[0].message

@@ -20,8 +20,8 @@ MONTHS = {
     )
 }
 
-# Excel's 1900 date system counts days from 1899-12-30 (it wrongly treats 1900 as a leap
-# year, so day 60 does not exist and later serials line up with this base).
+# Excel's 1900 date system counts a 29 February 1900 that never existed, so serials from
+# 61 (1 March 1900) on count days from 1899-12-30.
 EXCEL_EPOCH = datetime(1899, 12, 30)
 # Serials from 10000 (1927-05-18) to 2958465 (9999-12-31) are read as dates; smaller bare
 # numbers are more likely years, counts or ids.
@@ -154,7 +154,7 @@ def _parse_excel_serial(text: str) -> SourceDateTime:
 
 
 def parse_source_datetime(text: str, *, day_first: bool) -> SourceDateTime | None:
-    """Parse one source date or date-time; `None` for empty and zero dates.
+    """Parse one source date or date-time, or return `None` for empty and zero dates.
 
     Accepts `YYYY-MM-DD[ HH:MM[:SS]]` (with an optional UTC offset), `DD/MM/YYYY[ h:mm AM]`
     in the order `day_first` gives, `Mon Mar 04, 2024[, 02:15 PM]`, and Excel serials.
@@ -178,21 +178,22 @@ def parse_source_datetime(text: str, *, day_first: bool) -> SourceDateTime | Non
 def local_to_utc(local: datetime, zone: ZoneInfo, ambiguous: AmbiguousTimePolicy) -> UtcInstant:
     """Convert a naive tenant-local date-time to an aware UTC datetime.
 
-    A local time inside a daylight-saving gap does not exist; it is shifted forward by the
-    length of the gap (02:30 on the spring-forward night becomes 03:30 daylight time). A
-    local time repeated when clocks go back is ambiguous; `ambiguous` picks the earlier
-    (first, daylight-time) or later occurrence. The machine's own time zone is never read.
+    A local time inside a daylight-saving gap does not exist, so it is shifted forward by
+    the length of the gap (02:30 on the spring-forward night becomes 03:30 daylight time).
+    A local time repeated when clocks go back is ambiguous, and `ambiguous` picks the
+    earlier (first, daylight-time) or the later occurrence. The machine's own time zone
+    is never read.
     """
     earlier = local.replace(tzinfo=zone, fold=0)
     later = local.replace(tzinfo=zone, fold=1)
-    is_ambiguous = earlier.utcoffset() != later.utcoffset()
+
+    # A gap only opens when the UTC offset grows, so the offset before the change (fold=0)
+    # always moves a missing time forward, whatever the ambiguous-time policy.
+    in_gap = earlier.astimezone(UTC).astimezone(zone).replace(tzinfo=None) != local
+    is_ambiguous = not in_gap and earlier.utcoffset() != later.utcoffset()
 
     chosen = later if is_ambiguous and ambiguous is AmbiguousTimePolicy.LATER else earlier
-    instant = chosen.astimezone(UTC)
-
-    round_trip = instant.astimezone(zone).replace(tzinfo=None)
-    in_gap = round_trip != local
-    return UtcInstant(instant=instant, in_gap=in_gap, is_ambiguous=is_ambiguous and not in_gap)
+    return UtcInstant(instant=chosen.astimezone(UTC), in_gap=in_gap, is_ambiguous=is_ambiguous)
 
 
 def format_instant(instant: datetime) -> str:

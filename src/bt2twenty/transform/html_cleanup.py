@@ -35,7 +35,7 @@ class CleanHtml:
 
 
 def looks_like_html(text: str) -> bool:
-    """Whether `text` contains HTML tags or entities."""
+    """Return whether `text` contains HTML tags or entities."""
     return bool(_HTML_SNIFF.search(text))
 
 

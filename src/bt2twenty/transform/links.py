@@ -52,7 +52,7 @@ def normalise_domain(raw: str) -> str:
 
 
 def is_host(host: str) -> bool:
-    """Whether `host` is a DNS name with at least two labels."""
+    """Return whether `host` is a DNS name with at least two labels."""
     labels = host.split(".")
     if len(labels) < 2 or len(host) > 253:
         return False

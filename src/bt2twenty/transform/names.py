@@ -34,18 +34,18 @@ _ROLE_WORDS = frozenset(
 
 
 def looks_like_role(name: str) -> bool:
-    """Whether every word of `name` is a word of a desk or mailbox, such as "Front Desk"."""
+    """Return whether every word of `name` names a desk or mailbox, as in "Front Desk"."""
     words = name.lower().replace("/", " ").split()
     return bool(words) and all(word in _ROLE_WORDS for word in words)
 
 
 def looks_like_company(name: str) -> bool:
-    """Whether `name` contains a word that marks a business, such as "Pty" or "Ltd"."""
+    """Return whether `name` contains a word that marks a business, such as "Pty"."""
     return bool(_COMPANY_WORDS.search(name))
 
 
 def needs_capitalising(name: str) -> bool:
-    """Whether `name` is written all in capitals or all in lower case."""
+    """Return whether `name` is written all in capitals or all in lower case."""
     letters = [character for character in name if character.isalpha()]
     if not letters:
         return False

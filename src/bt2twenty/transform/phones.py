@@ -46,10 +46,10 @@ def _parse(text: str, region: str) -> PhoneNumber | None:
 
 
 def describe_guess(text: str, number: PhoneNumber, region: str) -> str | None:
-    """Say what libphonenumber had to assume about a bare-digit number, or `None`.
+    """Describe what libphonenumber assumed about a bare-digit number, or return `None`.
 
     A number like "412345678" lost its trunk zero in a spreadsheet, and "61412345678"
-    carries the country code without its plus sign; both parse, but they are guesses.
+    carries the country code without its plus sign. Both parse, but both are guesses.
     """
     digits = re.sub(r"[\s.()-]", "", text)
     if not _DIGITS_ONLY.match(digits):
@@ -162,8 +162,8 @@ def _as_payload(phones: list[ParsedPhone]) -> Phones:
 def convert_phones(raw: SourceValue, parameters: ConversionParameters) -> Converted[Phones]:
     """Convert to PHONES, the first valid number primary and the rest additional.
 
-    Numbers are parsed with libphonenumber and `parameters.region` as the default region;
-    the primary parts are the national number digits, the ISO country code (`AU`) and the
+    Numbers are parsed with libphonenumber and `parameters.region` as the default region.
+    The primary parts are the national number digits, the ISO country code (`AU`) and the
     calling code (`+61`). Unparseable numbers and dropped extensions are flagged and
     returned as leftovers, never lost.
     """

@@ -10,7 +10,7 @@ T_co = TypeVar("T_co", covariant=True)
 
 
 class Severity(StrEnum):
-    """What the pipeline does with a record that has the problem."""
+    """Action the pipeline takes on a record that has the problem."""
 
     FLAG = "flag"
     """The value is written; the record is listed for a person to review."""
@@ -33,8 +33,8 @@ class Converted(Generic[T_co]):
     """A converted value, the problems found, and source parts that found no place.
 
     `value` is `None` when the source was empty or nothing in it could be converted.
-    `leftovers` holds source text the converter could not place in the payload (an
-    unparseable phone number, an invalid email address), so the caller can keep it in a
+    `leftovers` contains source text the converter could not place in the payload (an
+    unparseable phone number, an invalid email address). The caller can keep it in a
     text field instead of losing it.
     """
 
@@ -44,17 +44,17 @@ class Converted(Generic[T_co]):
 
     @property
     def is_rejected(self) -> bool:
-        """Whether any problem sends the record to quarantine."""
+        """Return whether any problem sends the record to quarantine."""
         return any(problem.severity is Severity.REJECT for problem in self.problems)
 
     @property
     def is_flagged(self) -> bool:
-        """Whether any problem asks for a review."""
+        """Return whether any problem requests a review."""
         return any(problem.severity is Severity.FLAG for problem in self.problems)
 
 
 def flag(code: str, message: str) -> Problem:
-    """Build a problem that keeps the value and asks for a review."""
+    """Build a problem that keeps the value and requests a review."""
     return Problem(code=code, message=message, severity=Severity.FLAG)
 
 

@@ -61,8 +61,8 @@ def _empty_problem(parameters: ConversionParameters) -> Problem:
 def convert_rich_text(raw: SourceValue, parameters: ConversionParameters) -> Converted[RichText]:
     """Convert to RICH_TEXT `{markdown, blocknote}` from HTML or plain text.
 
-    `parameters.is_html` says which the source is (Bluetrait's `html` column); when it is
-    `None` the text is sniffed. Both forms are returned because Twenty shows a body only
+    `parameters.is_html` tells whether the source is HTML (Bluetrait's `html` column), and
+    when it is `None` the text is sniffed. Both forms are returned because Twenty shows a body only
     when its BlockNote JSON is present.
     """
     source = source_text(raw)

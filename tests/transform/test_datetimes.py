@@ -12,7 +12,12 @@ from zoneinfo import ZoneInfo
 
 import pytest
 
-from bt2twenty.transform.datetimes import convert_date, convert_date_time, local_to_utc
+from bt2twenty.transform.datetimes import (
+    convert_date,
+    convert_date_time,
+    infer_date_order,
+    local_to_utc,
+)
 from bt2twenty.transform.parameters import AmbiguousTimePolicy, ConversionParameters
 
 PARAMETERS = ConversionParameters(field_name="date_added")
@@ -234,3 +239,32 @@ def test_dst_gap_not_ambiguous() -> None:
 
     assert result.in_gap
     assert not result.is_ambiguous
+
+
+def test_date_order_day_first_column() -> None:
+    evidence = infer_date_order(["04/03/2024", "25/03/2024 2:15 PM", "2024-03-04", ""])
+
+    assert evidence.day_first is True
+    assert evidence.day_first_values == 1
+    assert not evidence.is_conflicting
+
+
+def test_date_order_month_first_column() -> None:
+    evidence = infer_date_order(["03/25/2024", "12/31/2023"])
+
+    assert evidence.day_first is False
+    assert evidence.month_first_values == 2
+
+
+def test_date_order_unproven_column() -> None:
+    evidence = infer_date_order(["04/03/2024", "01/02/2024"])
+
+    assert evidence.day_first is None
+    assert not evidence.is_conflicting
+
+
+def test_date_order_conflicting_column() -> None:
+    evidence = infer_date_order(["25/03/2024", "03/25/2024"])
+
+    assert evidence.day_first is None
+    assert evidence.is_conflicting

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, time, timedelta, timezone, tzinfo
 from decimal import Decimal, InvalidOperation
@@ -173,6 +174,48 @@ def parse_source_datetime(text: str, *, day_first: bool) -> SourceDateTime | Non
     if _EXCEL_SERIAL.match(text):
         return _parse_excel_serial(text)
     raise DateFormatError("it matches no accepted date format")
+
+
+@dataclass(frozen=True)
+class DateOrderEvidence:
+    """What a column's slash dates show about their order, counted over every value."""
+
+    day_first_values: int
+    month_first_values: int
+
+    @property
+    def day_first(self) -> bool | None:
+        """Return the order the column proves, or `None` when it proves none or both."""
+        if self.day_first_values and not self.month_first_values:
+            return True
+        if self.month_first_values and not self.day_first_values:
+            return False
+        return None
+
+    @property
+    def is_conflicting(self) -> bool:
+        """Return whether some values only fit day-first and others only month-first."""
+        return bool(self.day_first_values and self.month_first_values)
+
+
+def infer_date_order(values: Iterable[str]) -> DateOrderEvidence:
+    """Count the slash dates of a column that only fit day-first or only month-first.
+
+    A first part above 12 ("25/03/2024") proves day-first and a second part above 12
+    proves month-first. The mapping decides the order once per column from this evidence,
+    never per value, and uses the tenant default when nothing proves either.
+    """
+    day_first = month_first = 0
+    for value in values:
+        match = _NUMERIC.match(" ".join(value.split()))
+        if match is None:
+            continue
+        first, second = int(match.group("first")), int(match.group("second_part"))
+        if first > 12 >= second:
+            day_first += 1
+        elif second > 12 >= first:
+            month_first += 1
+    return DateOrderEvidence(day_first_values=day_first, month_first_values=month_first)
 
 
 def local_to_utc(local: datetime, zone: ZoneInfo, ambiguous: AmbiguousTimePolicy) -> UtcInstant:

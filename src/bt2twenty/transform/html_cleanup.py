@@ -4,11 +4,18 @@ from __future__ import annotations
 
 import html
 import re
+import warnings
 from dataclasses import dataclass
 
-from bs4 import BeautifulSoup, Comment, Tag
+from bs4 import BeautifulSoup, Comment, MarkupResemblesLocatorWarning, Tag
 
 INLINE_IMAGE_PLACEHOLDER = "[inline image not migrated]"
+
+# A body such as "www.acme.com.au" is text, not a location to fetch; Beautiful Soup
+# would warn about it once per body.
+warnings.filterwarnings(
+    "ignore", category=MarkupResemblesLocatorWarning, module=r"bt2twenty\.transform\."
+)
 
 # `&amp;nbsp;` and `&amp;amp;` come from text that was HTML-escaped twice.
 _DOUBLE_ESCAPED_ENTITY = re.compile(r"&amp;(#\d+;|#x[0-9a-fA-F]+;|[A-Za-z][A-Za-z0-9]*;)")

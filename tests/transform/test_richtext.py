@@ -233,3 +233,26 @@ def test_table_header_row() -> None:
     assert content["headerRows"] == 1
     assert len(content["rows"]) == 2
     assert content["columnWidths"] == [None, None]
+
+
+def test_markdown_escapes_tag_text() -> None:
+    converted = convert_rich_text("<p>a &lt;script&gt; tag, 3 &lt; 4</p>", PARAMETERS)
+
+    assert converted.value is not None
+    assert converted.value["markdown"] == "a \\<script> tag, 3 < 4"
+    assert "a <script> tag" in str(converted.value["blocknote"])
+
+
+def test_code_block_kept_literal() -> None:
+    converted = convert_rich_text("<pre>x &lt;div&gt;\n  y</pre>", PARAMETERS)
+
+    assert converted.value is not None
+    assert converted.value["markdown"] == "```\nx <div>\n  y\n```"
+    assert json.loads(str(converted.value["blocknote"]))[0]["type"] == "codeBlock"
+
+
+def test_quote_block() -> None:
+    blocks = blocks_of("<blockquote>quoted <b>reply</b></blockquote>")
+
+    assert blocks[0]["type"] == "quote"
+    assert texts_of(blocks[0]) == "quoted reply"

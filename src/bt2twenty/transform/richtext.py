@@ -23,7 +23,22 @@ _BLANK_LINE_SPACES = re.compile(r"^[ \t]+$", re.MULTILINE)
 _BLANK_LINES = re.compile(r"\n{3,}")
 
 
-_MARKDOWN = MarkdownConverter(heading_style="ATX", bullets="-", table_infer_header=True)
+# Text such as "a <script> tag" would read as raw HTML in Markdown; a backslash keeps
+# the angle bracket literal (CommonMark lets a backslash escape any ASCII punctuation).
+_TAG_OPENING = re.compile(r"<(?=[A-Za-z/!?])")
+
+
+class BodyMarkdownConverter(MarkdownConverter):
+    """markdownify's converter that also escapes text that would open an HTML tag."""
+
+    def escape(self, text: str, parent_tags: set[str]) -> str:
+        """Escape Markdown syntax in `text`, then every `<` that would open a tag."""
+        # markdownify's bundled stub leaves out `escape`, which its converter does define.
+        escaped = str(super().escape(text, parent_tags))  # type: ignore[misc]
+        return _TAG_OPENING.sub(r"\\<", escaped)
+
+
+_MARKDOWN = BodyMarkdownConverter(heading_style="ATX", bullets="-", table_infer_header=True)
 
 
 def to_markdown(soup: BeautifulSoup) -> str:

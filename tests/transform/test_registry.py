@@ -46,7 +46,7 @@ def test_every_twenty_type_registered() -> None:
     expected = {
         "TEXT", "FULL_NAME", "EMAILS", "PHONES", "LINKS", "ADDRESS", "CURRENCY", "DATE",
         "DATE_TIME", "BOOLEAN", "NUMBER", "NUMERIC", "ARRAY", "RAW_JSON", "SELECT",
-        "MULTI_SELECT", "RICH_TEXT", "RICH_TEXT_V2",
+        "MULTI_SELECT", "RATING", "UUID", "RICH_TEXT", "RICH_TEXT_V2",
     }  # fmt: skip
 
     assert expected == SUPPORTED_FIELD_TYPES
@@ -55,7 +55,7 @@ def test_every_twenty_type_registered() -> None:
 
 def test_unknown_type_names_supported() -> None:
     with pytest.raises(KeyError, match="supported types: ADDRESS"):
-        converter_for("RATING")
+        converter_for("POSITION")
 
 
 def test_convert_value_dispatches() -> None:

@@ -22,8 +22,9 @@ from bt2twenty.transform.scalars import (
     convert_numeric,
     convert_raw_json,
     convert_text,
+    convert_uuid,
 )
-from bt2twenty.transform.selects import convert_multi_select, convert_select
+from bt2twenty.transform.selects import convert_multi_select, convert_rating, convert_select
 
 Converter = Callable[[SourceValue, ConversionParameters], Converted[object]]
 AddressSource = Mapping[str, SourceValue]
@@ -47,6 +48,8 @@ CONVERTERS: Mapping[str, Converter] = MappingProxyType(
         "RAW_JSON": convert_raw_json,
         "SELECT": convert_select,
         "MULTI_SELECT": convert_multi_select,
+        "RATING": convert_rating,
+        "UUID": convert_uuid,
         "RICH_TEXT": convert_rich_text,
         "RICH_TEXT_V2": convert_rich_text,
     }

@@ -2,9 +2,12 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from enum import StrEnum
 from typing import Generic, TypeVar
+
+from bt2twenty.errors import RecordError
 
 T_co = TypeVar("T_co", covariant=True)
 
@@ -61,3 +64,18 @@ def flag(code: str, message: str) -> Problem:
 def reject(code: str, message: str) -> Problem:
     """Build a problem that sends the record to quarantine."""
     return Problem(code=code, message=message, severity=Severity.REJECT)
+
+
+def record_error(problems: Iterable[Problem], *, record: str) -> RecordError | None:
+    """Build the error that quarantines `record`, or return `None` when nothing rejects it.
+
+    `record` names the source record for a person, such as "client 1011". The message
+    lists every reject problem so the quarantine report shows all fixes at once.
+    """
+    messages = [problem.message for problem in problems if problem.severity is Severity.REJECT]
+    if not messages:
+        return None
+    return RecordError(
+        f"{record} cannot be written to Twenty: " + " ".join(messages),
+        hint="Fix the values in the source or the mapping, then run the migration again.",
+    )

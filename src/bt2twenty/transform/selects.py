@@ -82,3 +82,30 @@ def convert_multi_select(
     if not options:
         return Converted(value=None)
     return Converted(value=options)
+
+
+RATING_VALUES = ("RATING_1", "RATING_2", "RATING_3", "RATING_4", "RATING_5")
+
+
+def convert_rating(raw: SourceValue, parameters: ConversionParameters) -> Converted[str]:
+    """Convert to RATING: `RATING_1` to `RATING_5`, from the value map or a number 1 to 5."""
+    source_value = " ".join(source_text(raw).split())
+    if not source_value:
+        return Converted(value=None)
+
+    option = lookup_option(source_value, parameters.value_map)
+    if option is None and source_value in {"1", "2", "3", "4", "5"}:
+        option = f"RATING_{source_value}"
+    if option is None:
+        return Converted(value=None, problems=(_unmapped(source_value, parameters),))
+    if option not in RATING_VALUES:
+        return Converted(value=None, problems=(_invalid_rating(source_value, option, parameters),))
+    return Converted(value=option)
+
+
+def _invalid_rating(source_value: str, option: str, parameters: ConversionParameters) -> Problem:
+    return reject(
+        "RATING_INVALID",
+        f"{parameters.field_name} value {source_value!r} maps to {option!r}, but a Twenty"
+        " rating is one of RATING_1 to RATING_5; correct the value map in mapping.yaml.",
+    )

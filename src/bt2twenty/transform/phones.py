@@ -14,10 +14,11 @@ from bt2twenty.transform.source import source_text
 
 Phones = dict[str, object]
 
-# Separators between numbers in one cell. A comma or slash never appears inside one
-# Australian number as people write them, so both separate numbers too.
+# Separators between numbers in one cell. People do not normally write a comma or a slash
+# inside one Australian number, so both are read as separating two numbers.
 _SEPARATORS = re.compile(r"[;,/\r\n]+|\s+or\s+", re.IGNORECASE)
 _DIGITS_ONLY = re.compile(r"^\d+$")
+LOST_ZERO = "a leading zero lost to a spreadsheet was put back"
 
 
 @dataclass(frozen=True)
@@ -67,11 +68,11 @@ def describe_guess(text: str, number: PhoneNumber, region: str) -> str | None:
         and national_digits.startswith(trunk_prefix)
         and not digits.startswith(trunk_prefix)
     ):
-        return "a leading zero lost to a spreadsheet was put back"
+        return LOST_ZERO
     return None
 
 
-def _repair_candidates(text: str, region: str) -> list[tuple[str, str]]:
+def _repair_candidates(text: str) -> list[str]:
     """List digit-only spellings to try when `text` does not parse as it is.
 
     A spreadsheet drops the leading zero of "0412345678", and people write the country
@@ -80,12 +81,13 @@ def _repair_candidates(text: str, region: str) -> list[tuple[str, str]]:
     digits = re.sub(r"[\s.()-]", "", text)
     if not _DIGITS_ONLY.match(digits):
         return []
+    return ["0" + digits, "+" + digits]
 
-    calling_code = str(phonenumbers.country_code_for_region(region))
-    return [
-        ("0" + digits, "a leading zero lost to a spreadsheet was put back"),
-        ("+" + digits, f"it was read as an international number starting with {calling_code}"),
-    ]
+
+def _describe_repair(candidate: str, number: PhoneNumber) -> str:
+    if candidate.startswith("+"):
+        return f"it was read as an international number with country code {number.country_code}"
+    return LOST_ZERO
 
 
 def parse_phone(text: str, region: str) -> ParsedPhone | None:
@@ -93,10 +95,10 @@ def parse_phone(text: str, region: str) -> ParsedPhone | None:
     number = _parse(text, region)
     repair = describe_guess(text, number, region) if number is not None else None
     if number is None:
-        for candidate, description in _repair_candidates(text, region):
+        for candidate in _repair_candidates(text):
             number = _parse(candidate, region)
             if number is not None:
-                repair = description
+                repair = _describe_repair(candidate, number)
                 break
     if number is None:
         return None

@@ -43,7 +43,7 @@ def convert_text(raw: SourceValue, parameters: ConversionParameters) -> Converte
 
 
 def convert_boolean(raw: SourceValue, parameters: ConversionParameters) -> Converted[bool]:
-    """Convert to BOOLEAN from 1/0, yes/no, true/false or Y/N; anything else is rejected."""
+    """Convert to BOOLEAN from 1/0, yes/no, true/false, Y/N, T/F or on/off; else reject it."""
     word = source_text(raw).strip().lower()
     if not word:
         return Converted(value=None)

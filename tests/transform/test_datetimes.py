@@ -73,6 +73,9 @@ def test_other_tenant_zone() -> None:
         pytest.param("4/3/2024", "2024-03-04", id="day-first-short"),
         pytest.param("04.03.2024", "2024-03-04", id="dots"),
         pytest.param("Mon Mar 04, 2024", "2024-03-04", id="display"),
+        pytest.param("4 March 2024", "2024-03-04", id="day-month-name"),
+        pytest.param("Monday, 4th Mar 2024", "2024-03-04", id="weekday-ordinal"),
+        pytest.param("March 4, 2024", "2024-03-04", id="month-name-day"),
         pytest.param("2021-11-25", "2021-11-25", id="due-date"),
     ],
 )

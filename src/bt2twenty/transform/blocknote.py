@@ -81,7 +81,7 @@ def trim_inline(items: list[InlineItem]) -> list[InlineItem]:
 
 
 def has_visible_text(items: list[InlineItem]) -> bool:
-    """Whether the inline content shows anything but whitespace."""
+    """Return whether the inline content shows anything but whitespace."""
     for item in items:
         if item["type"] == "link":
             return True

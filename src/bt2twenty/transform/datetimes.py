@@ -41,8 +41,14 @@ _ISO = re.compile(
 _NUMERIC = re.compile(
     rf"^(?P<first>\d{{1,2}})[/.-](?P<second_part>\d{{1,2}})[/.-](?P<year>\d{{2}}|\d{{4}})(?:,?\s+{_TIME})?$"
 )
+_WEEKDAY = r"(?:[A-Za-z]{3,9},?\s+)?"
 _DISPLAY = re.compile(
-    rf"^(?:[A-Za-z]{{3,9}},?\s+)?(?P<month_name>[A-Za-z]{{3,9}})\.?\s+(?P<day>\d{{1,2}}),?\s+(?P<year>\d{{4}})(?:,?\s+{_TIME})?$"
+    rf"^{_WEEKDAY}(?P<month_name>[A-Za-z]{{3,9}})\.?\s+(?P<day>\d{{1,2}}),?\s+(?P<year>\d{{4}})"
+    rf"(?:,?\s+{_TIME})?$"
+)
+_DAY_MONTH_NAME = re.compile(
+    rf"^{_WEEKDAY}(?P<day>\d{{1,2}})(?:st|nd|rd|th)?\s+(?P<month_name>[A-Za-z]{{3,9}})\.?,?"
+    rf"\s+(?P<year>\d{{4}})(?:,?\s+{_TIME})?$"
 )
 _EXCEL_SERIAL = re.compile(r"^\d+(?:\.\d+)?$")
 
@@ -158,8 +164,8 @@ def parse_source_datetime(text: str, *, day_first: bool) -> SourceDateTime | Non
     """Parse one source date or date-time, or return `None` for empty and zero dates.
 
     Accepts `YYYY-MM-DD[ HH:MM[:SS]]` (with an optional UTC offset), `DD/MM/YYYY[ h:mm AM]`
-    in the order `day_first` gives, `Mon Mar 04, 2024[, 02:15 PM]`, and Excel serials.
-    Raises `DateFormatError` for anything else.
+    in the order `day_first` gives, `Mon Mar 04, 2024[, 02:15 PM]`, `4 March 2024`, and
+    Excel serials. Raises `DateFormatError` for anything else.
     """
     text = " ".join(text.split())
     if not text or _ZERO_DATE.match(text):
@@ -169,7 +175,7 @@ def parse_source_datetime(text: str, *, day_first: bool) -> SourceDateTime | Non
         return _parse_iso(match)
     if match := _NUMERIC.match(text):
         return _parse_numeric(match, day_first=day_first)
-    if match := _DISPLAY.match(text):
+    if match := _DISPLAY.match(text) or _DAY_MONTH_NAME.match(text):
         return _parse_display(match)
     if _EXCEL_SERIAL.match(text):
         return _parse_excel_serial(text)
@@ -178,7 +184,7 @@ def parse_source_datetime(text: str, *, day_first: bool) -> SourceDateTime | Non
 
 @dataclass(frozen=True)
 class DateOrderEvidence:
-    """What a column's slash dates show about their order, counted over every value."""
+    """Evidence of a column's date order: counts of slash dates that fit only one order."""
 
     day_first_values: int
     month_first_values: int

@@ -23,8 +23,8 @@ _BLANK_LINE_SPACES = re.compile(r"^[ \t]+$", re.MULTILINE)
 _BLANK_LINES = re.compile(r"\n{3,}")
 
 
-# Text such as "a <script> tag" would read as raw HTML in Markdown; a backslash keeps
-# the angle bracket literal (CommonMark lets a backslash escape any ASCII punctuation).
+# Text such as "a <script> tag" would read as raw HTML in Markdown. A backslash keeps the
+# angle bracket literal, because CommonMark lets a backslash escape any ASCII punctuation.
 _TAG_OPENING = re.compile(r"<(?=[A-Za-z/!?])")
 
 
@@ -76,8 +76,8 @@ def _empty_problem(parameters: ConversionParameters) -> Problem:
 def convert_rich_text(raw: SourceValue, parameters: ConversionParameters) -> Converted[RichText]:
     """Convert to RICH_TEXT `{markdown, blocknote}` from HTML or plain text.
 
-    `parameters.is_html` tells whether the source is HTML (Bluetrait's `html` column), and
-    when it is `None` the text is sniffed. Both forms are returned because Twenty shows a body only
+    `parameters.is_html` is Bluetrait's `html` column for the row, and when it is `None`
+    the text is sniffed for tags. Both forms are returned because Twenty shows a body only
     when its BlockNote JSON is present.
     """
     source = source_text(raw)

@@ -6,6 +6,7 @@ from decimal import Decimal
 
 import pytest
 
+from bt2twenty.errors import SettingsError
 from bt2twenty.transform.currency import convert_currency, to_micros
 from bt2twenty.transform.parameters import ConversionParameters
 
@@ -100,3 +101,8 @@ def test_empty_amount(source: str | None) -> None:
 
     assert converted.value is None
     assert converted.problems == ()
+
+
+def test_unknown_default_currency_raises() -> None:
+    with pytest.raises(SettingsError, match="'DOLLARS'"):
+        convert_currency("10", ConversionParameters(currency="DOLLARS"))

@@ -12,6 +12,7 @@ from zoneinfo import ZoneInfo
 
 import pytest
 
+from bt2twenty.errors import SettingsError
 from bt2twenty.transform.datetimes import (
     convert_date,
     convert_date_time,
@@ -184,7 +185,7 @@ def test_local_to_utc_edges_of_gap() -> None:
 
 
 def test_unknown_zone_raises() -> None:
-    with pytest.raises(ValueError, match="unknown time zone"):
+    with pytest.raises(SettingsError, match="unknown time zone"):
         convert_date_time("2024-03-04 10:00:00", ConversionParameters(time_zone="Mars/Olympus"))
 
 

@@ -8,6 +8,7 @@ from pathlib import Path
 
 import pytest
 
+from bt2twenty.errors import SettingsError
 from bt2twenty.transform import (
     CONVERTERS,
     SUPPORTED_FIELD_TYPES,
@@ -54,8 +55,10 @@ def test_every_twenty_type_registered() -> None:
 
 
 def test_unknown_type_names_supported() -> None:
-    with pytest.raises(KeyError, match="supported types: ADDRESS"):
+    with pytest.raises(SettingsError, match="POSITION") as raised:
         converter_for("POSITION")
+
+    assert "ADDRESS, ARRAY" in raised.value.hint
 
 
 def test_convert_value_dispatches() -> None:

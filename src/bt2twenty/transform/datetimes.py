@@ -9,6 +9,7 @@ from datetime import UTC, date, datetime, time, timedelta, timezone, tzinfo
 from decimal import Decimal, InvalidOperation
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
+from bt2twenty.errors import SettingsError
 from bt2twenty.transform.parameters import AmbiguousTimePolicy, ConversionParameters, SourceValue
 from bt2twenty.transform.result import Converted, Problem, flag, reject
 from bt2twenty.transform.source import source_text
@@ -254,12 +255,13 @@ def format_instant(instant: datetime) -> str:
 
 
 def load_zone(name: str) -> ZoneInfo:
-    """Load an IANA time zone by name; raises `ValueError` for an unknown name."""
+    """Load an IANA time zone by name; raises `SettingsError` for an unknown name."""
     try:
         return ZoneInfo(name)
     except (ZoneInfoNotFoundError, ValueError) as error:
-        raise ValueError(
-            f"unknown time zone {name!r}; use an IANA name such as Australia/Sydney"
+        raise SettingsError(
+            f"unknown time zone {name!r} in the conversion settings",
+            hint="Set the tenant time zone to an IANA name such as Australia/Sydney.",
         ) from error
 
 

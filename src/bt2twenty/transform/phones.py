@@ -8,6 +8,7 @@ from dataclasses import dataclass
 import phonenumbers
 from phonenumbers import CountryCodeSource, NumberParseException, PhoneNumber, PhoneNumberFormat
 
+from bt2twenty.errors import SettingsError
 from bt2twenty.transform.parameters import ConversionParameters, SourceValue
 from bt2twenty.transform.result import Converted, Problem, flag
 from bt2twenty.transform.source import source_text
@@ -30,6 +31,15 @@ class ParsedPhone:
     calling_code: str
     extension: str | None
     repair: str | None
+
+
+def check_region(region: str) -> None:
+    """Raise `SettingsError` unless libphonenumber knows `region` as a default region."""
+    if region not in phonenumbers.SUPPORTED_REGIONS:
+        raise SettingsError(
+            f"unknown phone region {region!r} in the conversion settings",
+            hint="Set the default phone region to an ISO 3166 code such as AU.",
+        )
 
 
 def split_numbers(text: str) -> list[str]:
@@ -169,6 +179,7 @@ def convert_phones(raw: SourceValue, parameters: ConversionParameters) -> Conver
     calling code (`+61`). Unparseable numbers and dropped extensions are flagged and
     returned as leftovers, never lost.
     """
+    check_region(parameters.region)
     phones: list[ParsedPhone] = []
     seen: set[tuple[str, str]] = set()
     problems: list[Problem] = []

@@ -28,6 +28,11 @@ _HTML_SNIFF = re.compile(
     r"|&(?:nbsp|amp|lt|gt|quot|#\d+);|<!--",
     re.IGNORECASE,
 )
+# The bullet or number Word writes as text at the start of a list paragraph, followed by
+# no-break spaces: "·", "o", "§", "1.", "a)".
+_WORD_LIST_MARKER = re.compile(
+    r"^[\s\u00a0]*(?:(?P<bullet>[·•o§▪\-–])|(?P<number>\d{1,3}|[a-zA-Z])[.)])[\s\u00a0]+"
+)
 _REMOVED_TAGS = frozenset(
     {"script", "style", "head", "meta", "link", "title", "xml", "object", "iframe"}
 )
@@ -95,6 +100,54 @@ def _clean_tree(soup: BeautifulSoup) -> int:
     return inline_images
 
 
+def _is_word_list_paragraph(node: object) -> bool:
+    if not isinstance(node, Tag) or node.name != "p":
+        return False
+    classes = node.get("class") or []
+    return any(str(name).startswith("MsoListParagraph") for name in classes)
+
+
+def _strip_leading_characters(tag: Tag, count: int) -> None:
+    """Remove the first `count` characters of `tag`'s text, across nested elements."""
+    for string in list(tag.find_all(string=True)):
+        if count <= 0:
+            return
+        text = str(string)
+        string.replace_with(text[count:])
+        count -= len(text)
+
+
+def _word_list_item(paragraph: Tag) -> tuple[Tag, bool] | None:
+    """Turn a Word list paragraph into a list item; return it and whether it is numbered."""
+    marker = _WORD_LIST_MARKER.match(paragraph.get_text())
+    if marker is None:
+        return None
+    _strip_leading_characters(paragraph, marker.end())
+    paragraph.name = "li"
+    del paragraph["class"]
+    return paragraph, marker.group("number") is not None
+
+
+def convert_word_lists(soup: BeautifulSoup) -> None:
+    """Rebuild Word's list paragraphs (class `MsoListParagraph…`) as `<ul>` or `<ol>` lists.
+
+    Word writes each list item as a paragraph that starts with its bullet or number as
+    text. Consecutive items become one list, and nesting levels are flattened.
+    """
+    current_list: Tag | None = None
+    for paragraph in list(soup.find_all(_is_word_list_paragraph)):
+        converted = _word_list_item(paragraph)
+        if converted is None:
+            current_list = None
+            continue
+        item, is_numbered = converted
+        previous = item.find_previous_sibling()
+        if current_list is None or previous is not current_list:
+            current_list = soup.new_tag("ol" if is_numbered else "ul")
+            item.insert_before(current_list)
+        current_list.append(item.extract())
+
+
 def clean_html(source: str) -> CleanHtml:
     """Parse `source` HTML without Outlook and Word markup, with inline images replaced.
 
@@ -107,4 +160,5 @@ def clean_html(source: str) -> CleanHtml:
 
     soup = BeautifulSoup(text, "html.parser")
     inline_images = _clean_tree(soup)
+    convert_word_lists(soup)
     return CleanHtml(soup=soup, inline_images=inline_images)

@@ -103,8 +103,8 @@ def _clean_tree(soup: BeautifulSoup) -> int:
 def _is_word_list_paragraph(node: object) -> bool:
     if not isinstance(node, Tag) or node.name != "p":
         return False
-    classes = node.get("class") or []
-    return any(str(name).startswith("MsoListParagraph") for name in classes)
+    classes: list[str] = node.get_attribute_list("class")
+    return any(str(name).startswith("MsoListParagraph") for name in classes if name)
 
 
 def _strip_leading_characters(tag: Tag, count: int) -> None:

@@ -24,6 +24,9 @@ PARAMETERS = ConversionParameters(field_name="name")
         pytest.param("Björn Singh", "Björn", "Singh", id="non-ascii"),
         pytest.param("Dr Jane Smith Jr", "Dr Jane", "Smith Jr", id="title-and-suffix"),
         pytest.param("Mary Jane Smith", "Mary Jane", "Smith", id="middle-name"),
+        pytest.param("van der Berg, Jane", "Jane", "van der Berg", id="particle-comma-first"),
+        pytest.param("O'BRIEN, LUCAS", "Lucas", "O'Brien", id="all-caps-comma"),
+        pytest.param("Williams,  Jack ", "Jack", "Williams", id="comma-extra-spaces"),
     ],
 )
 def test_full_name_split(source: str, first: str, last: str) -> None:

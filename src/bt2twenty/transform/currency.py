@@ -43,7 +43,7 @@ CURRENCY_SYMBOLS = {
     "₹": "INR",
 }
 
-_CODE_PATTERN = re.compile(r"\b([A-Za-z]{3})\b")
+_CODE_PATTERN = re.compile(r"(?<![A-Za-z])([A-Za-z]{3})(?![A-Za-z])")
 _SYMBOL_PATTERN = re.compile(r"(?:A|AU|NZ|US|C|S|HK)\$|[$€£¥₹]")
 _DOT_DECIMAL = re.compile(r"^(?:\d{1,3}(?:,\d{3})+|\d+)(?:\.\d+)?$|^\.\d+$")
 _COMMA_DECIMAL = re.compile(r"^(?:\d{1,3}(?:\.\d{3})+|\d+)(?:,\d+)?$|^,\d+$")

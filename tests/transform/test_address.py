@@ -117,3 +117,29 @@ def test_empty_address() -> None:
 
     assert converted.value is None
     assert converted.problems == ()
+
+
+def test_one_line_address_split() -> None:
+    converted = convert_address("Level 4, 300 George St, Sydney NSW 2000", PARAMETERS)
+
+    assert converted.value is not None
+    assert converted.value["addressStreet1"] == "Level 4, 300 George St"
+    assert converted.value["addressCity"] == "Sydney"
+    assert converted.value["addressState"] == "NSW"
+    assert converted.value["addressPostcode"] == "2000"
+
+
+def test_one_line_address_lost_zero() -> None:
+    converted = convert_address("1 Mitchell St, Darwin NT 800, Australia", PARAMETERS)
+
+    assert converted.value is not None
+    assert converted.value["addressPostcode"] == "0800"
+    assert [problem.code for problem in converted.problems] == ["POSTCODE_REPAIRED"]
+
+
+def test_one_line_without_comma_kept() -> None:
+    converted = convert_address("300 George St Sydney NSW 2000", PARAMETERS)
+
+    assert converted.value is not None
+    assert converted.value["addressStreet1"] == "300 George St Sydney NSW 2000"
+    assert converted.value["addressCity"] == ""

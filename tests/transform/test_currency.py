@@ -6,6 +6,7 @@ from decimal import Decimal
 
 import pytest
 
+from bt2twenty.errors import SettingsError
 from bt2twenty.transform.currency import convert_currency, to_micros
 from bt2twenty.transform.parameters import ConversionParameters
 
@@ -25,6 +26,7 @@ PARAMETERS = ConversionParameters(field_name="total")
         pytest.param("AUD 10", 10_000_000, "AUD", id="code-before"),
         pytest.param("1,100.00 AUD", 1_100_000_000, "AUD", id="code-after"),
         pytest.param("NZD 10", 10_000_000, "NZD", id="other-code"),
+        pytest.param("aud10", 10_000_000, "AUD", id="code-lower-case-attached"),
         pytest.param("US$5", 5_000_000, "USD", id="us-dollar-symbol"),
         pytest.param("€7.50", 7_500_000, "EUR", id="euro-symbol"),
         pytest.param("0", 0, "AUD", id="zero"),
@@ -100,3 +102,8 @@ def test_empty_amount(source: str | None) -> None:
 
     assert converted.value is None
     assert converted.problems == ()
+
+
+def test_unknown_default_currency_raises() -> None:
+    with pytest.raises(SettingsError, match="'DOLLARS'"):
+        convert_currency("10", ConversionParameters(currency="DOLLARS"))

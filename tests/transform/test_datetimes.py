@@ -12,7 +12,13 @@ from zoneinfo import ZoneInfo
 
 import pytest
 
-from bt2twenty.transform.datetimes import convert_date, convert_date_time, local_to_utc
+from bt2twenty.errors import SettingsError
+from bt2twenty.transform.datetimes import (
+    convert_date,
+    convert_date_time,
+    infer_date_order,
+    local_to_utc,
+)
 from bt2twenty.transform.parameters import AmbiguousTimePolicy, ConversionParameters
 
 PARAMETERS = ConversionParameters(field_name="date_added")
@@ -68,6 +74,9 @@ def test_other_tenant_zone() -> None:
         pytest.param("4/3/2024", "2024-03-04", id="day-first-short"),
         pytest.param("04.03.2024", "2024-03-04", id="dots"),
         pytest.param("Mon Mar 04, 2024", "2024-03-04", id="display"),
+        pytest.param("4 March 2024", "2024-03-04", id="day-month-name"),
+        pytest.param("Monday, 4th Mar 2024", "2024-03-04", id="weekday-ordinal"),
+        pytest.param("March 4, 2024", "2024-03-04", id="month-name-day"),
         pytest.param("2021-11-25", "2021-11-25", id="due-date"),
     ],
 )
@@ -176,7 +185,7 @@ def test_local_to_utc_edges_of_gap() -> None:
 
 
 def test_unknown_zone_raises() -> None:
-    with pytest.raises(ValueError, match="unknown time zone"):
+    with pytest.raises(SettingsError, match="unknown time zone"):
         convert_date_time("2024-03-04 10:00:00", ConversionParameters(time_zone="Mars/Olympus"))
 
 
@@ -218,3 +227,48 @@ def test_same_result_under_machine_zones() -> None:
     reference = results["UTC"]
     for zone in MACHINE_ZONES:
         assert results[zone] == reference, zone
+
+
+def test_dst_gap_later_policy_forward() -> None:
+    parameters = ConversionParameters(ambiguous_time=AmbiguousTimePolicy.LATER)
+
+    converted = convert_date_time("2024-10-06 02:30:00", parameters)
+
+    assert converted.value == "2024-10-05T16:30:00.000Z"
+    assert [problem.code for problem in converted.problems] == ["TIME_IN_DST_GAP"]
+
+
+def test_dst_gap_not_ambiguous() -> None:
+    result = local_to_utc(datetime(2024, 10, 6, 2, 30), SYDNEY, AmbiguousTimePolicy.LATER)
+
+    assert result.in_gap
+    assert not result.is_ambiguous
+
+
+def test_date_order_day_first_column() -> None:
+    evidence = infer_date_order(["04/03/2024", "25/03/2024 2:15 PM", "2024-03-04", ""])
+
+    assert evidence.day_first is True
+    assert evidence.day_first_values == 1
+    assert not evidence.is_conflicting
+
+
+def test_date_order_month_first_column() -> None:
+    evidence = infer_date_order(["03/25/2024", "12/31/2023"])
+
+    assert evidence.day_first is False
+    assert evidence.month_first_values == 2
+
+
+def test_date_order_unproven_column() -> None:
+    evidence = infer_date_order(["04/03/2024", "01/02/2024"])
+
+    assert evidence.day_first is None
+    assert not evidence.is_conflicting
+
+
+def test_date_order_conflicting_column() -> None:
+    evidence = infer_date_order(["25/03/2024", "03/25/2024"])
+
+    assert evidence.day_first is None
+    assert evidence.is_conflicting

@@ -88,7 +88,7 @@ def test_several_links() -> None:
     }
 
 
-@pytest.mark.parametrize("source", ["localhost", "n/a", "-", "acme"])
+@pytest.mark.parametrize("source", ["localhost", "n/a", "-", "acme", "192.168.1.1"])
 def test_invalid_domain_kept(source: str) -> None:
     converted = convert_links(source, DOMAIN)
 

@@ -24,6 +24,9 @@ PARAMETERS = ConversionParameters(field_name="name")
         pytest.param("Björn Singh", "Björn", "Singh", id="non-ascii"),
         pytest.param("Dr Jane Smith Jr", "Dr Jane", "Smith Jr", id="title-and-suffix"),
         pytest.param("Mary Jane Smith", "Mary Jane", "Smith", id="middle-name"),
+        pytest.param("van der Berg, Jane", "Jane", "van der Berg", id="particle-comma-first"),
+        pytest.param("O'BRIEN, LUCAS", "Lucas", "O'Brien", id="all-caps-comma"),
+        pytest.param("Williams,  Jack ", "Jack", "Williams", id="comma-extra-spaces"),
     ],
 )
 def test_full_name_split(source: str, first: str, last: str) -> None:
@@ -38,7 +41,7 @@ def test_single_name_first_policy(source: str) -> None:
     converted = convert_full_name(source, PARAMETERS)
 
     assert converted.value == {"firstName": source, "lastName": ""}
-    assert [problem.code for problem in converted.problems] == ["NAME_SINGLE_WORD"]
+    assert [problem.code for problem in converted.problems] == ["NAME_WITHOUT_LAST_NAME"]
     assert converted.problems[0].severity is Severity.FLAG
     assert source in converted.problems[0].message
 
@@ -84,3 +87,21 @@ def test_mojibake_name_repaired() -> None:
 
     assert converted.value == {"firstName": "José", "lastName": "Kelly"}
     assert [problem.code for problem in converted.problems] == ["MOJIBAKE_REPAIRED"]
+
+
+@pytest.mark.parametrize("source", ["Front Desk", "Accounts Payable", "IT Support"])
+def test_role_name_kept_whole(source: str) -> None:
+    converted = convert_full_name(source, PARAMETERS)
+
+    assert converted.value == {"firstName": source, "lastName": ""}
+    assert [problem.code for problem in converted.problems] == ["NAME_WITHOUT_LAST_NAME"]
+
+
+@pytest.mark.parametrize(
+    "source", ["Acme Pty Ltd", "Gippsland Pharmacy & Co", "Redgum Legal Group"]
+)
+def test_company_name_flagged(source: str) -> None:
+    converted = convert_full_name(source, PARAMETERS)
+
+    assert "NAME_LOOKS_LIKE_COMPANY" in [problem.code for problem in converted.problems]
+    assert repr(source) in converted.problems[0].message

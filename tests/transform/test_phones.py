@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import pytest
 
+from bt2twenty.errors import SettingsError
 from bt2twenty.transform.parameters import ConversionParameters
 from bt2twenty.transform.phones import convert_phones
 
@@ -107,3 +108,8 @@ def test_empty_phones(source: str | None) -> None:
 
     assert converted.value is None
     assert converted.problems == ()
+
+
+def test_unknown_region_raises() -> None:
+    with pytest.raises(SettingsError, match="'XX'"):
+        convert_phones("0412 345 678", ConversionParameters(region="XX"))

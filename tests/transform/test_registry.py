@@ -8,6 +8,7 @@ from pathlib import Path
 
 import pytest
 
+from bt2twenty.errors import SettingsError
 from bt2twenty.transform import (
     CONVERTERS,
     SUPPORTED_FIELD_TYPES,
@@ -46,7 +47,7 @@ def test_every_twenty_type_registered() -> None:
     expected = {
         "TEXT", "FULL_NAME", "EMAILS", "PHONES", "LINKS", "ADDRESS", "CURRENCY", "DATE",
         "DATE_TIME", "BOOLEAN", "NUMBER", "NUMERIC", "ARRAY", "RAW_JSON", "SELECT",
-        "MULTI_SELECT", "RICH_TEXT", "RICH_TEXT_V2",
+        "MULTI_SELECT", "RATING", "UUID", "RICH_TEXT", "RICH_TEXT_V2",
     }  # fmt: skip
 
     assert expected == SUPPORTED_FIELD_TYPES
@@ -54,8 +55,10 @@ def test_every_twenty_type_registered() -> None:
 
 
 def test_unknown_type_names_supported() -> None:
-    with pytest.raises(KeyError, match="supported types: ADDRESS"):
-        converter_for("RATING")
+    with pytest.raises(SettingsError, match="POSITION") as raised:
+        converter_for("POSITION")
+
+    assert "ADDRESS, ARRAY" in raised.value.hint
 
 
 def test_convert_value_dispatches() -> None:
@@ -101,7 +104,7 @@ def test_reference_single_names_flagged(reference_export: Path) -> None:
         row["name"]
         for row in rows
         if any(
-            problem.code == "NAME_SINGLE_WORD"
+            problem.code == "NAME_WITHOUT_LAST_NAME"
             for problem in convert_value("FULL_NAME", row["name"]).problems
         )
     }
@@ -152,3 +155,86 @@ def test_reference_invoice_totals(reference_export: Path) -> None:
         )
         assert converted.value is not None
         assert converted.value["amountMicros"] == Decimal(row["total"]) * 10**6  # type: ignore[index]
+
+
+REFERENCE_COLUMNS = [
+    ("companies.csv", "name", "TEXT", {}),
+    ("companies.csv", "phone", "PHONES", {}),
+    ("companies.csv", "website", "LINKS", {"is_domain": True}),
+    ("companies.csv", "notes", "RICH_TEXT", {}),
+    ("companies.csv", "active", "BOOLEAN", {}),
+    ("companies.csv", "date_added", "DATE_TIME", {}),
+    ("invoices.csv", "subtotal", "CURRENCY", {}),
+    ("invoices.csv", "tax_total", "CURRENCY", {}),
+    ("invoices.csv", "date_issued", "DATE", {}),
+    ("invoices.csv", "next_run_date", "DATE", {}),
+    ("invoices.csv", "notes", "RICH_TEXT", {}),
+    ("timesheets.csv", "start_time", "DATE_TIME", {}),
+    ("timesheets.csv", "hours", "NUMERIC", {}),
+    ("timesheets.csv", "hourly_rate", "CURRENCY", {}),
+    ("timesheets.csv", "billable", "BOOLEAN", {}),
+    ("agents.csv", "warranty_expires", "DATE", {}),
+    ("products.csv", "unit_price", "CURRENCY", {}),
+    ("ticket_notes.csv", "description", "RICH_TEXT", {}),
+    ("ticket_notes.csv", "date_added", "DATE_TIME", {}),
+    ("articles.csv", "description", "RICH_TEXT", {}),
+    ("projects.csv", "description", "RICH_TEXT", {}),
+    ("invoice_lines.csv", "quantity", "NUMERIC", {}),
+    ("tickets.csv", "cc", "EMAILS", {}),
+]
+
+
+@pytest.mark.parametrize(
+    ("file_name", "column", "field_type", "options"),
+    [pytest.param(*entry, id=f"{entry[0]}-{entry[1]}") for entry in REFERENCE_COLUMNS],
+)
+def test_reference_column_converts(
+    reference_export: Path, file_name: str, column: str, field_type: str, options: dict[str, bool]
+) -> None:
+    rows = read_rows(reference_export / file_name)
+    parameters = ConversionParameters(field_name=column, **options)
+
+    rejected = [
+        (row[column], converted.problems)
+        for row in rows
+        if (converted := convert_value(field_type, row[column], parameters)).is_rejected
+    ]
+
+    assert rows
+    assert rejected == []
+
+
+def test_reference_note_in_dst_gap(reference_export: Path) -> None:
+    rows = read_rows(reference_export / "ticket_notes.csv")
+
+    codes = [
+        problem.code
+        for row in rows
+        for problem in convert_value("DATE_TIME", row["date_added"]).problems
+    ]
+
+    assert "TIME_IN_DST_GAP" in codes
+
+
+def test_reference_mojibake_company(reference_export: Path) -> None:
+    rows = read_rows(reference_export / "companies.csv")
+    damaged = [row["name"] for row in rows if "Ã" in row["name"]]
+
+    repaired = [
+        convert_value("TEXT", name, ConversionParameters(repair_text=True)) for name in damaged
+    ]
+
+    assert damaged
+    assert [converted.value for converted in repaired] == ["Café Brulée Pty Ltd"] * len(damaged)
+
+
+def test_reference_northern_territory_postcode(reference_export: Path) -> None:
+    rows = read_rows(reference_export / "companies.csv")
+    territory = [row for row in rows if row["state"] == "NT"]
+
+    addresses = [convert_value("ADDRESS", row).value for row in territory]
+
+    assert territory
+    assert all(
+        isinstance(address, dict) and address["addressPostcode"] == "0800" for address in addresses
+    )

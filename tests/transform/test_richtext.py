@@ -222,3 +222,76 @@ def test_mojibake_body_repaired() -> None:
 
     assert converted.value is not None
     assert converted.value["markdown"] == "Café server"
+
+
+def test_table_header_row() -> None:
+    blocks = blocks_of(
+        "<table><tr><th>Device</th><th>Status</th></tr><tr><td>PC1</td><td>OK</td></tr></table>"
+    )
+
+    content = blocks[0]["content"]
+    assert content["headerRows"] == 1
+    assert len(content["rows"]) == 2
+    assert content["columnWidths"] == [None, None]
+
+
+def test_markdown_escapes_tag_text() -> None:
+    converted = convert_rich_text("<p>a &lt;script&gt; tag, 3 &lt; 4</p>", PARAMETERS)
+
+    assert converted.value is not None
+    assert converted.value["markdown"] == "a \\<script> tag, 3 < 4"
+    assert "a <script> tag" in str(converted.value["blocknote"])
+
+
+def test_code_block_kept_literal() -> None:
+    converted = convert_rich_text("<pre>x &lt;div&gt;\n  y</pre>", PARAMETERS)
+
+    assert converted.value is not None
+    assert converted.value["markdown"] == "```\nx <div>\n  y\n```"
+    assert json.loads(str(converted.value["blocknote"]))[0]["type"] == "codeBlock"
+
+
+def test_quote_block() -> None:
+    blocks = blocks_of("<blockquote>quoted <b>reply</b></blockquote>")
+
+    assert blocks[0]["type"] == "quote"
+    assert texts_of(blocks[0]) == "quoted reply"
+
+
+WORD_LISTS = """<p class=MsoNormal>Steps:<o:p></o:p></p>
+<p class=MsoListParagraphCxSpFirst style='mso-list:l0 level1 lfo1'><![if !supportLists]><span style='font-family:Symbol'>·<span>&nbsp;&nbsp;&nbsp;&nbsp; </span></span><![endif]>Restart the <b>printer</b><o:p></o:p></p>
+<p class=MsoListParagraphCxSpLast style='mso-list:l0 level1 lfo1'><![if !supportLists]><span>·<span>&nbsp;&nbsp; </span></span><![endif]>Check the queue<o:p></o:p></p>
+<p class=MsoNormal>Then:</p>
+<p class=MsoListParagraph><![if !supportLists]>1.<span>&nbsp;&nbsp;</span><![endif]>Call us<o:p></o:p></p>
+<p class=MsoListParagraph><![if !supportLists]>2.<span>&nbsp;&nbsp;</span><![endif]>Wait</p>"""
+
+
+def test_word_lists_markdown() -> None:
+    converted = convert_rich_text(WORD_LISTS, PARAMETERS)
+
+    assert converted.value is not None
+    assert converted.value["markdown"] == (
+        "Steps:\n\n- Restart the **printer**\n- Check the queue\n\nThen:\n\n1. Call us\n2. Wait"
+    )
+
+
+def test_word_lists_blocks() -> None:
+    blocks = blocks_of(WORD_LISTS)
+
+    assert [block["type"] for block in blocks] == [
+        "paragraph",
+        "bulletListItem",
+        "bulletListItem",
+        "paragraph",
+        "numberedListItem",
+        "numberedListItem",
+    ]
+    assert texts_of(blocks[1]) == "Restart the printer"
+    assert texts_of(blocks[5]) == "Wait"
+
+
+def test_word_list_without_marker_kept() -> None:
+    blocks = blocks_of("<p class=MsoListParagraph>Plain paragraph</p>")
+
+    assert blocks[0]["type"] == "paragraph"
+    assert texts_of(blocks[0]) == "Plain paragraph"

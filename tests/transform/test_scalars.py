@@ -12,6 +12,7 @@ from bt2twenty.transform.scalars import (
     convert_numeric,
     convert_raw_json,
     convert_text,
+    convert_uuid,
 )
 
 PARAMETERS = ConversionParameters(field_name="field")
@@ -195,3 +196,16 @@ def test_raw_json_rejected(source: str, code: str) -> None:
 
     assert converted.value is None
     assert [problem.code for problem in converted.problems] == [code]
+
+
+def test_uuid_canonical() -> None:
+    converted = convert_uuid("FA82CA39-7DD2-44DD-D217-2BD4498DAF6E", PARAMETERS)
+
+    assert converted.value == "fa82ca39-7dd2-44dd-d217-2bd4498daf6e"
+
+
+def test_uuid_invalid_rejected() -> None:
+    converted = convert_uuid("INV-008002", PARAMETERS)
+
+    assert converted.value is None
+    assert converted.is_rejected

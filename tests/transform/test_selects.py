@@ -14,7 +14,7 @@ from bt2twenty.transform.options import (
     value_map_for,
 )
 from bt2twenty.transform.parameters import ConversionParameters
-from bt2twenty.transform.selects import convert_multi_select, convert_select
+from bt2twenty.transform.selects import convert_multi_select, convert_rating, convert_select
 
 STATUS_MAP = {
     "Open": "OPEN",
@@ -160,3 +160,41 @@ def test_value_map_for_reference_statuses() -> None:
     assert value_map["Waiting on Client"] == "WAITING_ON_CLIENT"
     assert value_map["On Hold"] == "ON_HOLD"
     assert len(set(value_map.values())) == len(statuses)
+
+
+def test_select_invalid_option_rejected() -> None:
+    parameters = ConversionParameters(field_name="status", value_map={"Open": "Open now"})
+
+    converted = convert_select("Open", parameters)
+
+    assert converted.value is None
+    assert [problem.code for problem in converted.problems] == ["SELECT_OPTION_INVALID"]
+    assert "'Open now'" in converted.problems[0].message
+
+
+@pytest.mark.parametrize(
+    ("source", "value"),
+    [
+        pytest.param("3", "RATING_3", id="digit"),
+        pytest.param("Excellent", "RATING_5", id="mapped-word"),
+        pytest.param("excellent", "RATING_5", id="mapped-any-case"),
+    ],
+)
+def test_rating_values(source: str, value: str) -> None:
+    parameters = ConversionParameters(
+        field_name="satisfaction", value_map={"Excellent": "RATING_5"}
+    )
+
+    assert convert_rating(source, parameters).value == value
+
+
+@pytest.mark.parametrize(
+    ("source", "code"), [("6", "SELECT_VALUE_UNMAPPED"), ("Good", "RATING_INVALID")]
+)
+def test_rating_rejected(source: str, code: str) -> None:
+    parameters = ConversionParameters(field_name="satisfaction", value_map={"Good": "GOOD"})
+
+    converted = convert_rating(source, parameters)
+
+    assert converted.value is None
+    assert [problem.code for problem in converted.problems] == [code]

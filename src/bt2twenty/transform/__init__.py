@@ -21,7 +21,7 @@ from bt2twenty.transform.registry import (
     convert_value,
     converter_for,
 )
-from bt2twenty.transform.result import Converted, Problem, Severity
+from bt2twenty.transform.result import Converted, Problem, Severity, record_error
 
 __all__ = [
     "CONVERTERS",
@@ -40,5 +40,6 @@ __all__ = [
     "converter_for",
     "local_to_utc",
     "option_value",
+    "record_error",
     "value_map_for",
 ]

@@ -30,6 +30,13 @@ _AUSTRALIA_NAMES = frozenset({"australia", "au", "aus"})
 # spreadsheet that reads them as numbers writes "800".
 _THREE_DIGIT_POSTCODE = re.compile(r"^\d{3}$")
 _WHITESPACE = re.compile(r"\s+")
+# One-line Australian address, street and locality separated by the last comma:
+# "Level 4, 300 George St, Sydney NSW 2000".
+_ONE_LINE_ADDRESS = re.compile(
+    r"^(?P<street>.+),\s*(?P<city>[^,]+?)\s+(?P<state>ACT|NSW|NT|QLD|SA|TAS|VIC|WA)"
+    r"\s+(?P<postcode>\d{3,4})(?:\s*,?\s*(?P<country>Australia))?$",
+    re.IGNORECASE,
+)
 
 
 @dataclass(frozen=True)
@@ -61,6 +68,26 @@ def parts_from_mapping(source: Mapping[str, SourceValue]) -> AddressParts:
         state=pick("addressState", "state"),
         postcode=pick("addressPostcode", "postcode", "post_code", "zip"),
         country=pick("addressCountry", "country"),
+    )
+
+
+def split_one_line(parts: AddressParts) -> AddressParts:
+    """Split a one-line Australian address held in the street into its parts.
+
+    Only a street with nothing else filled in is split, and only when a comma separates the
+    street from "Suburb STATE postcode"; anything else stays as it is.
+    """
+    if parts.city or parts.state or parts.postcode or parts.street2:
+        return parts
+    match = _ONE_LINE_ADDRESS.match(parts.street1)
+    if match is None:
+        return parts
+    return AddressParts(
+        street1=match.group("street").strip(),
+        city=match.group("city").strip(),
+        state=match.group("state").upper(),
+        postcode=match.group("postcode"),
+        country=parts.country or match.group("country") or "",
     )
 
 
@@ -131,6 +158,7 @@ def convert_address(
         else AddressParts(street1=source_text(source))
     )
     parts, problems = _clean_parts(raw_parts, parameters)
+    parts = split_one_line(parts)
     if not any(
         (parts.street1, parts.street2, parts.city, parts.state, parts.postcode, parts.country)
     ):

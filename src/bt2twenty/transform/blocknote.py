@@ -81,7 +81,7 @@ def trim_inline(items: list[InlineItem]) -> list[InlineItem]:
 
 
 def has_visible_text(items: list[InlineItem]) -> bool:
-    """Whether the inline content shows anything but whitespace."""
+    """Return whether the inline content shows anything but whitespace."""
     for item in items:
         if item["type"] == "link":
             return True
@@ -169,17 +169,23 @@ def _table_block(tag: Tag) -> Block | None:
     """Build a table block; a row of a table nested in a cell belongs to the inner table."""
     rows: list[dict[str, object]] = []
     width = 0
+    header_rows = 0
     for row in tag.find_all("tr"):
         if row.find_parent("table") is not tag:
             continue
         cells = [_table_cell(cell) for cell in row.find_all(["td", "th"], recursive=False)]
         if cells:
+            if not rows and row.find("th", recursive=False) is not None:
+                header_rows = 1
             rows.append({"cells": cells})
             width = max(width, len(cells))
     if not rows:
         return None
 
-    content = {"type": "tableContent", "columnWidths": [None] * width, "rows": rows}
+    content: dict[str, object] = {"type": "tableContent", "columnWidths": [None] * width}
+    if header_rows:
+        content["headerRows"] = header_rows
+    content["rows"] = rows
     return {
         "id": "",
         "type": "table",

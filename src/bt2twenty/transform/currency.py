@@ -6,6 +6,7 @@ import re
 from dataclasses import dataclass
 from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
 
+from bt2twenty.errors import SettingsError
 from bt2twenty.transform.parameters import ConversionParameters, SourceValue
 from bt2twenty.transform.result import Converted, Problem, flag, reject
 from bt2twenty.transform.source import source_text
@@ -42,7 +43,7 @@ CURRENCY_SYMBOLS = {
     "₹": "INR",
 }
 
-_CODE_PATTERN = re.compile(r"\b([A-Za-z]{3})\b")
+_CODE_PATTERN = re.compile(r"(?<![A-Za-z])([A-Za-z]{3})(?![A-Za-z])")
 _SYMBOL_PATTERN = re.compile(r"(?:A|AU|NZ|US|C|S|HK)\$|[$€£¥₹]")
 _DOT_DECIMAL = re.compile(r"^(?:\d{1,3}(?:,\d{3})+|\d+)(?:\.\d+)?$|^\.\d+$")
 _COMMA_DECIMAL = re.compile(r"^(?:\d{1,3}(?:\.\d{3})+|\d+)(?:,\d+)?$|^,\d+$")
@@ -141,6 +142,12 @@ def convert_currency(raw: SourceValue, parameters: ConversionParameters) -> Conv
     `parameters.comma_decimal` is on. Amounts finer than a millionth are rounded half away
     from zero and flagged.
     """
+    if parameters.currency not in ISO_4217_CODES:
+        raise SettingsError(
+            f"unknown default currency {parameters.currency!r} in the conversion settings",
+            hint="Set the default currency to an ISO 4217 code such as AUD.",
+        )
+
     text = source_text(raw).strip()
     if not text:
         return Converted(value=None)

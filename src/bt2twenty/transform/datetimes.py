@@ -3,11 +3,13 @@
 from __future__ import annotations
 
 import re
+from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, time, timedelta, timezone, tzinfo
 from decimal import Decimal, InvalidOperation
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
+from bt2twenty.errors import SettingsError
 from bt2twenty.transform.parameters import AmbiguousTimePolicy, ConversionParameters, SourceValue
 from bt2twenty.transform.result import Converted, Problem, flag, reject
 from bt2twenty.transform.source import source_text
@@ -20,8 +22,8 @@ MONTHS = {
     )
 }
 
-# Excel's 1900 date system counts days from 1899-12-30 (it wrongly treats 1900 as a leap
-# year, so day 60 does not exist and later serials line up with this base).
+# Excel's 1900 date system counts a 29 February 1900 that never existed, so serials from
+# 61 (1 March 1900) on count days from 1899-12-30.
 EXCEL_EPOCH = datetime(1899, 12, 30)
 # Serials from 10000 (1927-05-18) to 2958465 (9999-12-31) are read as dates; smaller bare
 # numbers are more likely years, counts or ids.
@@ -40,8 +42,14 @@ _ISO = re.compile(
 _NUMERIC = re.compile(
     rf"^(?P<first>\d{{1,2}})[/.-](?P<second_part>\d{{1,2}})[/.-](?P<year>\d{{2}}|\d{{4}})(?:,?\s+{_TIME})?$"
 )
+_WEEKDAY = r"(?:[A-Za-z]{3,9},?\s+)?"
 _DISPLAY = re.compile(
-    rf"^(?:[A-Za-z]{{3,9}},?\s+)?(?P<month_name>[A-Za-z]{{3,9}})\.?\s+(?P<day>\d{{1,2}}),?\s+(?P<year>\d{{4}})(?:,?\s+{_TIME})?$"
+    rf"^{_WEEKDAY}(?P<month_name>[A-Za-z]{{3,9}})\.?\s+(?P<day>\d{{1,2}}),?\s+(?P<year>\d{{4}})"
+    rf"(?:,?\s+{_TIME})?$"
+)
+_DAY_MONTH_NAME = re.compile(
+    rf"^{_WEEKDAY}(?P<day>\d{{1,2}})(?:st|nd|rd|th)?\s+(?P<month_name>[A-Za-z]{{3,9}})\.?,?"
+    rf"\s+(?P<year>\d{{4}})(?:,?\s+{_TIME})?$"
 )
 _EXCEL_SERIAL = re.compile(r"^\d+(?:\.\d+)?$")
 
@@ -154,11 +162,11 @@ def _parse_excel_serial(text: str) -> SourceDateTime:
 
 
 def parse_source_datetime(text: str, *, day_first: bool) -> SourceDateTime | None:
-    """Parse one source date or date-time; `None` for empty and zero dates.
+    """Parse one source date or date-time, or return `None` for empty and zero dates.
 
     Accepts `YYYY-MM-DD[ HH:MM[:SS]]` (with an optional UTC offset), `DD/MM/YYYY[ h:mm AM]`
-    in the order `day_first` gives, `Mon Mar 04, 2024[, 02:15 PM]`, and Excel serials.
-    Raises `DateFormatError` for anything else.
+    in the order `day_first` gives, `Mon Mar 04, 2024[, 02:15 PM]`, `4 March 2024`, and
+    Excel serials. Raises `DateFormatError` for anything else.
     """
     text = " ".join(text.split())
     if not text or _ZERO_DATE.match(text):
@@ -168,31 +176,74 @@ def parse_source_datetime(text: str, *, day_first: bool) -> SourceDateTime | Non
         return _parse_iso(match)
     if match := _NUMERIC.match(text):
         return _parse_numeric(match, day_first=day_first)
-    if match := _DISPLAY.match(text):
+    if match := _DISPLAY.match(text) or _DAY_MONTH_NAME.match(text):
         return _parse_display(match)
     if _EXCEL_SERIAL.match(text):
         return _parse_excel_serial(text)
     raise DateFormatError("it matches no accepted date format")
 
 
+@dataclass(frozen=True)
+class DateOrderEvidence:
+    """Evidence of a column's date order: counts of slash dates that fit only one order."""
+
+    day_first_values: int
+    month_first_values: int
+
+    @property
+    def day_first(self) -> bool | None:
+        """Return the order the column proves, or `None` when it proves none or both."""
+        if self.day_first_values and not self.month_first_values:
+            return True
+        if self.month_first_values and not self.day_first_values:
+            return False
+        return None
+
+    @property
+    def is_conflicting(self) -> bool:
+        """Return whether some values only fit day-first and others only month-first."""
+        return bool(self.day_first_values and self.month_first_values)
+
+
+def infer_date_order(values: Iterable[str]) -> DateOrderEvidence:
+    """Count the slash dates of a column that only fit day-first or only month-first.
+
+    A first part above 12 ("25/03/2024") proves day-first and a second part above 12
+    proves month-first. The mapping decides the order once per column from this evidence,
+    never per value, and uses the tenant default when nothing proves either.
+    """
+    day_first = month_first = 0
+    for value in values:
+        match = _NUMERIC.match(" ".join(value.split()))
+        if match is None:
+            continue
+        first, second = int(match.group("first")), int(match.group("second_part"))
+        if first > 12 >= second:
+            day_first += 1
+        elif second > 12 >= first:
+            month_first += 1
+    return DateOrderEvidence(day_first_values=day_first, month_first_values=month_first)
+
+
 def local_to_utc(local: datetime, zone: ZoneInfo, ambiguous: AmbiguousTimePolicy) -> UtcInstant:
     """Convert a naive tenant-local date-time to an aware UTC datetime.
 
-    A local time inside a daylight-saving gap does not exist; it is shifted forward by the
-    length of the gap (02:30 on the spring-forward night becomes 03:30 daylight time). A
-    local time repeated when clocks go back is ambiguous; `ambiguous` picks the earlier
-    (first, daylight-time) or later occurrence. The machine's own time zone is never read.
+    A local time inside a daylight-saving gap does not exist, so it is shifted forward by
+    the length of the gap (02:30 on the spring-forward night becomes 03:30 daylight time).
+    A local time repeated when clocks go back is ambiguous, and `ambiguous` picks the
+    earlier (first, daylight-time) or the later occurrence. The machine's own time zone
+    is never read.
     """
     earlier = local.replace(tzinfo=zone, fold=0)
     later = local.replace(tzinfo=zone, fold=1)
-    is_ambiguous = earlier.utcoffset() != later.utcoffset()
+
+    # A gap only opens when the UTC offset grows, so the offset before the change (fold=0)
+    # always moves a missing time forward, whatever the ambiguous-time policy.
+    in_gap = earlier.astimezone(UTC).astimezone(zone).replace(tzinfo=None) != local
+    is_ambiguous = not in_gap and earlier.utcoffset() != later.utcoffset()
 
     chosen = later if is_ambiguous and ambiguous is AmbiguousTimePolicy.LATER else earlier
-    instant = chosen.astimezone(UTC)
-
-    round_trip = instant.astimezone(zone).replace(tzinfo=None)
-    in_gap = round_trip != local
-    return UtcInstant(instant=instant, in_gap=in_gap, is_ambiguous=is_ambiguous and not in_gap)
+    return UtcInstant(instant=chosen.astimezone(UTC), in_gap=in_gap, is_ambiguous=is_ambiguous)
 
 
 def format_instant(instant: datetime) -> str:
@@ -204,12 +255,13 @@ def format_instant(instant: datetime) -> str:
 
 
 def load_zone(name: str) -> ZoneInfo:
-    """Load an IANA time zone by name; raises `ValueError` for an unknown name."""
+    """Load an IANA time zone by name; raises `SettingsError` for an unknown name."""
     try:
         return ZoneInfo(name)
     except (ZoneInfoNotFoundError, ValueError) as error:
-        raise ValueError(
-            f"unknown time zone {name!r}; use an IANA name such as Australia/Sydney"
+        raise SettingsError(
+            f"unknown time zone {name!r} in the conversion settings",
+            hint="Set the tenant time zone to an IANA name such as Australia/Sydney.",
         ) from error
 
 

@@ -4,11 +4,18 @@ from __future__ import annotations
 
 import html
 import re
+import warnings
 from dataclasses import dataclass
 
-from bs4 import BeautifulSoup, Comment, Tag
+from bs4 import BeautifulSoup, Comment, MarkupResemblesLocatorWarning, Tag
 
 INLINE_IMAGE_PLACEHOLDER = "[inline image not migrated]"
+
+# A body such as "www.acme.com.au" is text, not a location to fetch; Beautiful Soup
+# would warn about it once per body.
+warnings.filterwarnings(
+    "ignore", category=MarkupResemblesLocatorWarning, module=r"bt2twenty\.transform\."
+)
 
 # `&amp;nbsp;` and `&amp;amp;` come from text that was HTML-escaped twice.
 _DOUBLE_ESCAPED_ENTITY = re.compile(r"&amp;(#\d+;|#x[0-9a-fA-F]+;|[A-Za-z][A-Za-z0-9]*;)")
@@ -21,7 +28,14 @@ _HTML_SNIFF = re.compile(
     r"|&(?:nbsp|amp|lt|gt|quot|#\d+);|<!--",
     re.IGNORECASE,
 )
-_REMOVED_TAGS = ("script", "style", "head", "meta", "link", "title", "xml", "object", "iframe")
+# The bullet or number Word writes as text at the start of a list paragraph, followed by
+# no-break spaces: "·", "o", "§", "1.", "a)".
+_WORD_LIST_MARKER = re.compile(
+    r"^[\s\u00a0]*(?:(?P<bullet>[·•o§▪\-–])|(?P<number>\d{1,3}|[a-zA-Z])[.)])[\s\u00a0]+"
+)
+_REMOVED_TAGS = frozenset(
+    {"script", "style", "head", "meta", "link", "title", "xml", "object", "iframe"}
+)
 
 
 @dataclass(frozen=True)
@@ -33,7 +47,7 @@ class CleanHtml:
 
 
 def looks_like_html(text: str) -> bool:
-    """Whether `text` contains HTML tags or entities."""
+    """Return whether `text` contains HTML tags or entities."""
     return bool(_HTML_SNIFF.search(text))
 
 
@@ -62,25 +76,76 @@ def _is_inline_image(tag: Tag) -> bool:
     return source.startswith(("data:", "cid:")) or not source
 
 
-def _replace_inline_images(soup: BeautifulSoup) -> int:
-    count = 0
-    for image in soup.find_all("img"):
-        if _is_inline_image(image):
-            image.replace_with(INLINE_IMAGE_PLACEHOLDER)
-            count += 1
-    return count
+def _clean_tree(soup: BeautifulSoup) -> int:
+    """Remove comments, head and style content and Office tags in one pass; count inline images.
+
+    Word's `<o:p>` paragraph marks are unwrapped because they can hold text; other
+    namespaced Office tags (VML shapes, smart tags' XML) are removed.
+    """
+    inline_images = 0
+    for node in list(soup.descendants):
+        if isinstance(node, Comment):
+            node.extract()
+        elif not isinstance(node, Tag) or node.decomposed or node.parent is None:
+            continue
+        elif node.name in _REMOVED_TAGS:
+            node.decompose()
+        elif node.name == "o:p":
+            node.unwrap()
+        elif ":" in node.name:
+            node.decompose()
+        elif node.name == "img" and _is_inline_image(node):
+            node.replace_with(INLINE_IMAGE_PLACEHOLDER)
+            inline_images += 1
+    return inline_images
 
 
-def _remove_office_markup(soup: BeautifulSoup) -> None:
-    for comment in soup.find_all(string=lambda node: isinstance(node, Comment)):
-        comment.extract()
-    for tag in soup.find_all(_REMOVED_TAGS):
-        tag.decompose()
-    for tag in soup.find_all(lambda node: ":" in node.name):
-        if tag.name == "o:p":
-            tag.unwrap()
-        else:
-            tag.decompose()
+def _is_word_list_paragraph(node: object) -> bool:
+    if not isinstance(node, Tag) or node.name != "p":
+        return False
+    classes: list[str] = node.get_attribute_list("class")
+    return any(str(name).startswith("MsoListParagraph") for name in classes if name)
+
+
+def _strip_leading_characters(tag: Tag, count: int) -> None:
+    """Remove the first `count` characters of `tag`'s text, across nested elements."""
+    for string in list(tag.find_all(string=True)):
+        if count <= 0:
+            return
+        text = str(string)
+        string.replace_with(text[count:])
+        count -= len(text)
+
+
+def _word_list_item(paragraph: Tag) -> tuple[Tag, bool] | None:
+    """Turn a Word list paragraph into a list item; return it and whether it is numbered."""
+    marker = _WORD_LIST_MARKER.match(paragraph.get_text())
+    if marker is None:
+        return None
+    _strip_leading_characters(paragraph, marker.end())
+    paragraph.name = "li"
+    del paragraph["class"]
+    return paragraph, marker.group("number") is not None
+
+
+def convert_word_lists(soup: BeautifulSoup) -> None:
+    """Rebuild Word's list paragraphs (class `MsoListParagraph…`) as `<ul>` or `<ol>` lists.
+
+    Word writes each list item as a paragraph that starts with its bullet or number as
+    text. Consecutive items become one list, and nesting levels are flattened.
+    """
+    current_list: Tag | None = None
+    for paragraph in list(soup.find_all(_is_word_list_paragraph)):
+        converted = _word_list_item(paragraph)
+        if converted is None:
+            current_list = None
+            continue
+        item, is_numbered = converted
+        previous = item.find_previous_sibling()
+        if current_list is None or previous is not current_list:
+            current_list = soup.new_tag("ol" if is_numbered else "ul")
+            item.insert_before(current_list)
+        current_list.append(item.extract())
 
 
 def clean_html(source: str) -> CleanHtml:
@@ -94,6 +159,6 @@ def clean_html(source: str) -> CleanHtml:
     text = _DOWNLEVEL_MARKER.sub("", text)
 
     soup = BeautifulSoup(text, "html.parser")
-    _remove_office_markup(soup)
-    inline_images = _replace_inline_images(soup)
+    inline_images = _clean_tree(soup)
+    convert_word_lists(soup)
     return CleanHtml(soup=soup, inline_images=inline_images)

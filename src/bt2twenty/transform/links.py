@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import ipaddress
 import re
 from urllib.parse import urlsplit, urlunsplit
 
@@ -52,7 +53,7 @@ def normalise_domain(raw: str) -> str:
 
 
 def is_host(host: str) -> bool:
-    """Whether `host` is a DNS name with at least two labels."""
+    """Return whether `host` is a DNS name with at least two labels."""
     labels = host.split(".")
     if len(labels) < 2 or len(host) > 253:
         return False
@@ -76,6 +77,15 @@ def normalise_url(raw: str) -> str | None:
     scheme, host = parts.scheme.lower(), parts.netloc.lower()
     url = urlunsplit((scheme, host, parts.path, parts.query, parts.fragment))
     return url.removesuffix("/")
+
+
+def is_ip_address(host: str) -> bool:
+    """Return whether `host` is an IPv4 or IPv6 address, as in an internal admin page."""
+    try:
+        ipaddress.ip_address(host)
+    except ValueError:
+        return False
+    return True
 
 
 def _url_host(url: str) -> str:
@@ -103,7 +113,8 @@ def convert_link(text: str, parameters: ConversionParameters) -> str | None:
     url = normalise_url(text)
     if url is None:
         return None
-    return url if is_host(to_punycode(_url_host(url))) else None
+    host = _url_host(url)
+    return url if is_host(to_punycode(host)) or is_ip_address(host) else None
 
 
 def convert_links(raw: SourceValue, parameters: ConversionParameters) -> Converted[Links]:

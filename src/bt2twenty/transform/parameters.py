@@ -12,7 +12,7 @@ SourceValue = str | int | float | Decimal | bool | None
 
 
 class SingleNamePolicy(StrEnum):
-    """Where a one-word person name goes; Twenty expects a last name on a person."""
+    """Placement of a name without a last name, which Twenty expects on a person."""
 
     FIRST_NAME = "first_name"
     LAST_NAME = "last_name"
@@ -20,14 +20,14 @@ class SingleNamePolicy(StrEnum):
 
 
 class AmbiguousTimePolicy(StrEnum):
-    """Which instant a local time repeated by a daylight-saving change maps to."""
+    """Choice of instant for a local time that a daylight-saving change repeats."""
 
     EARLIER = "earlier"
     LATER = "later"
 
 
 class StateStyle(StrEnum):
-    """How an Australian state or territory is written in `addressState`."""
+    """Spelling of an Australian state or territory in `addressState`."""
 
     KEEP = "keep"
     ABBREVIATION = "abbreviation"

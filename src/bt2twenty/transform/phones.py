@@ -8,16 +8,18 @@ from dataclasses import dataclass
 import phonenumbers
 from phonenumbers import CountryCodeSource, NumberParseException, PhoneNumber, PhoneNumberFormat
 
+from bt2twenty.errors import SettingsError
 from bt2twenty.transform.parameters import ConversionParameters, SourceValue
 from bt2twenty.transform.result import Converted, Problem, flag
 from bt2twenty.transform.source import source_text
 
 Phones = dict[str, object]
 
-# Separators between numbers in one cell. A comma or slash never appears inside one
-# Australian number as people write them, so both separate numbers too.
+# Separators between numbers in one cell. People do not normally write a comma or a slash
+# inside one Australian number, so both are read as separating two numbers.
 _SEPARATORS = re.compile(r"[;,/\r\n]+|\s+or\s+", re.IGNORECASE)
 _DIGITS_ONLY = re.compile(r"^\d+$")
+LOST_ZERO = "a leading zero lost to a spreadsheet was put back"
 
 
 @dataclass(frozen=True)
@@ -29,6 +31,15 @@ class ParsedPhone:
     calling_code: str
     extension: str | None
     repair: str | None
+
+
+def check_region(region: str) -> None:
+    """Raise `SettingsError` unless libphonenumber knows `region` as a default region."""
+    if region not in phonenumbers.SUPPORTED_REGIONS:
+        raise SettingsError(
+            f"unknown phone region {region!r} in the conversion settings",
+            hint="Set the default phone region to an ISO 3166 code such as AU.",
+        )
 
 
 def split_numbers(text: str) -> list[str]:
@@ -46,10 +57,10 @@ def _parse(text: str, region: str) -> PhoneNumber | None:
 
 
 def describe_guess(text: str, number: PhoneNumber, region: str) -> str | None:
-    """Say what libphonenumber had to assume about a bare-digit number, or `None`.
+    """Describe what libphonenumber assumed about a bare-digit number, or return `None`.
 
     A number like "412345678" lost its trunk zero in a spreadsheet, and "61412345678"
-    carries the country code without its plus sign; both parse, but they are guesses.
+    carries the country code without its plus sign. Both parse, but both are guesses.
     """
     digits = re.sub(r"[\s.()-]", "", text)
     if not _DIGITS_ONLY.match(digits):
@@ -67,11 +78,11 @@ def describe_guess(text: str, number: PhoneNumber, region: str) -> str | None:
         and national_digits.startswith(trunk_prefix)
         and not digits.startswith(trunk_prefix)
     ):
-        return "a leading zero lost to a spreadsheet was put back"
+        return LOST_ZERO
     return None
 
 
-def _repair_candidates(text: str, region: str) -> list[tuple[str, str]]:
+def _repair_candidates(text: str) -> list[str]:
     """List digit-only spellings to try when `text` does not parse as it is.
 
     A spreadsheet drops the leading zero of "0412345678", and people write the country
@@ -80,12 +91,13 @@ def _repair_candidates(text: str, region: str) -> list[tuple[str, str]]:
     digits = re.sub(r"[\s.()-]", "", text)
     if not _DIGITS_ONLY.match(digits):
         return []
+    return ["0" + digits, "+" + digits]
 
-    calling_code = str(phonenumbers.country_code_for_region(region))
-    return [
-        ("0" + digits, "a leading zero lost to a spreadsheet was put back"),
-        ("+" + digits, f"it was read as an international number starting with {calling_code}"),
-    ]
+
+def _describe_repair(candidate: str, number: PhoneNumber) -> str:
+    if candidate.startswith("+"):
+        return f"it was read as an international number with country code {number.country_code}"
+    return LOST_ZERO
 
 
 def parse_phone(text: str, region: str) -> ParsedPhone | None:
@@ -93,10 +105,10 @@ def parse_phone(text: str, region: str) -> ParsedPhone | None:
     number = _parse(text, region)
     repair = describe_guess(text, number, region) if number is not None else None
     if number is None:
-        for candidate, description in _repair_candidates(text, region):
+        for candidate in _repair_candidates(text):
             number = _parse(candidate, region)
             if number is not None:
-                repair = description
+                repair = _describe_repair(candidate, number)
                 break
     if number is None:
         return None
@@ -162,11 +174,12 @@ def _as_payload(phones: list[ParsedPhone]) -> Phones:
 def convert_phones(raw: SourceValue, parameters: ConversionParameters) -> Converted[Phones]:
     """Convert to PHONES, the first valid number primary and the rest additional.
 
-    Numbers are parsed with libphonenumber and `parameters.region` as the default region;
-    the primary parts are the national number digits, the ISO country code (`AU`) and the
+    Numbers are parsed with libphonenumber and `parameters.region` as the default region.
+    The primary parts are the national number digits, the ISO country code (`AU`) and the
     calling code (`+61`). Unparseable numbers and dropped extensions are flagged and
     returned as leftovers, never lost.
     """
+    check_region(parameters.region)
     phones: list[ParsedPhone] = []
     seen: set[tuple[str, str]] = set()
     problems: list[Problem] = []

@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections.abc import Callable, Mapping
 from types import MappingProxyType
 
+from bt2twenty.errors import SettingsError
 from bt2twenty.transform.address import convert_address
 from bt2twenty.transform.currency import convert_currency
 from bt2twenty.transform.datetimes import convert_date, convert_date_time
@@ -22,8 +23,9 @@ from bt2twenty.transform.scalars import (
     convert_numeric,
     convert_raw_json,
     convert_text,
+    convert_uuid,
 )
-from bt2twenty.transform.selects import convert_multi_select, convert_select
+from bt2twenty.transform.selects import convert_multi_select, convert_rating, convert_select
 
 Converter = Callable[[SourceValue, ConversionParameters], Converted[object]]
 AddressSource = Mapping[str, SourceValue]
@@ -47,6 +49,8 @@ CONVERTERS: Mapping[str, Converter] = MappingProxyType(
         "RAW_JSON": convert_raw_json,
         "SELECT": convert_select,
         "MULTI_SELECT": convert_multi_select,
+        "RATING": convert_rating,
+        "UUID": convert_uuid,
         "RICH_TEXT": convert_rich_text,
         "RICH_TEXT_V2": convert_rich_text,
     }
@@ -56,13 +60,14 @@ SUPPORTED_FIELD_TYPES = frozenset({*CONVERTERS, "ADDRESS"})
 
 
 def converter_for(field_type: str) -> Converter:
-    """Return the converter of a Twenty field type; raises `KeyError` naming the supported types."""
+    """Return the converter of a Twenty field type; raises `SettingsError` for other types."""
     try:
         return CONVERTERS[field_type]
     except KeyError:
         supported = ", ".join(sorted(SUPPORTED_FIELD_TYPES))
-        raise KeyError(
-            f"no converter for Twenty field type {field_type!r}; supported types: {supported}"
+        raise SettingsError(
+            f"no converter for Twenty field type {field_type!r}",
+            hint=f"Map the column to one of: {supported}.",
         ) from None
 
 
@@ -73,8 +78,10 @@ def convert_value(
 ) -> Converted[object]:
     """Convert one source value to the payload Twenty expects for `field_type`.
 
-    ADDRESS takes a mapping of the row's address columns (or one street line); every other
-    type takes a single cell.
+    ADDRESS takes a mapping of the row's address columns (or one street line), and every
+    other type takes a single cell. A problem with the value is returned in the result,
+    while a problem with the settings (an unknown field type, time zone, phone region or
+    currency) raises `SettingsError`.
     """
     settings = parameters if parameters is not None else ConversionParameters()
     if field_type == "ADDRESS":

@@ -5,7 +5,8 @@ from __future__ import annotations
 import json
 import re
 
-from markdownify import markdownify
+from bs4 import BeautifulSoup
+from markdownify import MarkdownConverter
 
 from bt2twenty.transform.blocknote import build_blocknote
 from bt2twenty.transform.html_cleanup import clean_html, looks_like_html, plain_text_to_html
@@ -22,9 +23,27 @@ _BLANK_LINE_SPACES = re.compile(r"^[ \t]+$", re.MULTILINE)
 _BLANK_LINES = re.compile(r"\n{3,}")
 
 
-def to_markdown(html: str) -> str:
+# Text such as "a <script> tag" would read as raw HTML in Markdown. A backslash keeps the
+# angle bracket literal, because CommonMark lets a backslash escape any ASCII punctuation.
+_TAG_OPENING = re.compile(r"<(?=[A-Za-z/!?])")
+
+
+class BodyMarkdownConverter(MarkdownConverter):
+    """markdownify's converter that also escapes text that would open an HTML tag."""
+
+    def escape(self, text: str, parent_tags: set[str]) -> str:
+        """Escape Markdown syntax in `text`, then every `<` that would open a tag."""
+        # markdownify's bundled stub leaves out `escape`, which its converter does define.
+        escaped = str(super().escape(text, parent_tags))  # type: ignore[misc]
+        return _TAG_OPENING.sub(r"\\<", escaped)
+
+
+_MARKDOWN = BodyMarkdownConverter(heading_style="ATX", bullets="-", table_infer_header=True)
+
+
+def to_markdown(soup: BeautifulSoup) -> str:
     """Convert cleaned HTML to Markdown with ATX headings, `-` bullets and table headers."""
-    markdown = markdownify(html, heading_style="ATX", bullets="-", table_infer_header=True)
+    markdown = _MARKDOWN.convert_soup(soup)
     markdown = markdown.replace("\u00a0", " ")
     markdown = _BLANK_LINE_SPACES.sub("", markdown)
     markdown = _BLANK_LINES.sub("\n\n", markdown)
@@ -57,8 +76,8 @@ def _empty_problem(parameters: ConversionParameters) -> Problem:
 def convert_rich_text(raw: SourceValue, parameters: ConversionParameters) -> Converted[RichText]:
     """Convert to RICH_TEXT `{markdown, blocknote}` from HTML or plain text.
 
-    `parameters.is_html` says which the source is (Bluetrait's `html` column); when it is
-    `None` the text is sniffed. Both forms are returned because Twenty shows a body only
+    `parameters.is_html` is Bluetrait's `html` column for the row, and when it is `None`
+    the text is sniffed for tags. Both forms are returned because Twenty shows a body only
     when its BlockNote JSON is present.
     """
     source = source_text(raw)
@@ -75,7 +94,7 @@ def convert_rich_text(raw: SourceValue, parameters: ConversionParameters) -> Con
     if cleaned.inline_images:
         problems.append(_image_problem(cleaned.inline_images, parameters))
 
-    markdown = to_markdown(str(cleaned.soup))
+    markdown = to_markdown(cleaned.soup)
     blocks = build_blocknote(cleaned.soup, source)
     if not markdown and not blocks:
         problems.append(_empty_problem(parameters))

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import re
+import uuid
 from decimal import Decimal, InvalidOperation
 
 from bt2twenty.transform.parameters import ConversionParameters, SourceValue
@@ -42,7 +43,7 @@ def convert_text(raw: SourceValue, parameters: ConversionParameters) -> Converte
 
 
 def convert_boolean(raw: SourceValue, parameters: ConversionParameters) -> Converted[bool]:
-    """Convert to BOOLEAN from 1/0, yes/no, true/false or Y/N; anything else is rejected."""
+    """Convert to BOOLEAN from 1/0, yes/no, true/false, Y/N, T/F or on/off; else reject it."""
     word = source_text(raw).strip().lower()
     if not word:
         return Converted(value=None)
@@ -174,3 +175,20 @@ def convert_raw_json(raw: SourceValue, parameters: ConversionParameters) -> Conv
         )
         return Converted(value=None, problems=(reject("JSON_NOT_OBJECT", message),))
     return Converted(value=document)
+
+
+def convert_uuid(raw: SourceValue, parameters: ConversionParameters) -> Converted[str]:
+    """Convert to UUID: the canonical lower-case, hyphenated form."""
+    text = source_text(raw).strip()
+    if not text:
+        return Converted(value=None)
+
+    try:
+        value = uuid.UUID(text)
+    except ValueError:
+        message = (
+            f"{parameters.field_name} {text!r} is not a UUID; correct it in the source or"
+            " map the column to a text field."
+        )
+        return Converted(value=None, problems=(reject("UUID_INVALID", message),))
+    return Converted(value=str(value))

@@ -36,7 +36,7 @@ def remove_control_characters(text: str) -> str:
 
 
 def has_mojibake(text: str) -> bool:
-    """Whether `text` looks like UTF-8 that was decoded with a legacy encoding."""
+    """Return whether `text` looks like UTF-8 decoded with a legacy encoding."""
     return bool(_MOJIBAKE_SEQUENCES.search(text)) or is_bad(text)
 
 

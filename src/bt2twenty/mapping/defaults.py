@@ -90,7 +90,7 @@ DEFAULT_OBJECTS: dict[str, DefaultObject] = {
         "state": DefaultColumn("address", "address", part="addressState"),
         "postcode": DefaultColumn("address", "address", part="addressPostcode"),
         "country": DefaultColumn("address", "address", part="addressCountry"),
-        "notes": _new("notes", "TEXT", "Notes", "text"),
+        "notes": _new("notes", "RICH_TEXT", "Notes", "rich_text"),
         "active": _new("active", "BOOLEAN", "Active", "boolean"),
         "date_added": _CREATED,
         "last_modified": _MODIFIED,

@@ -17,6 +17,10 @@ Styles = dict[str, bool]
 
 BLOCK_ID_NAMESPACE = uuid.UUID("6b1f6f0e-3f3c-5d63-9a64-0c1b2e7a9d41")
 
+# Block and table shapes follow BlockNote's documented document structure (blocknotejs.org,
+# "Document Structure" and "Tables"). NOTE: BlockNote 0.23 stored a table cell as a bare
+# list of inline content and 0.35 as a `tableCell` object, which is what is built here.
+# Check the editor version Twenty ships if a table does not show.
 DEFAULT_PROPS: dict[str, object] = {
     "textColor": "default",
     "backgroundColor": "default",

@@ -15,18 +15,18 @@ Currency = dict[str, object]
 
 MICROS_PER_UNIT = Decimal(1_000_000)
 
-# ISO 4217 codes in current use (the list Twenty's `CurrencyCode` constant draws from).
-_ISO_4217_TEXT = """
-    AED AFN ALL AMD ANG AOA ARS AUD AWG AZN BAM BBD BDT BGN BHD BIF BMD BND BOB BRL BSD BTN
-    BWP BYN BZD CAD CDF CHF CLP CNY COP CRC CUP CVE CZK DJF DKK DOP DZD EGP ERN ETB EUR FJD
-    FKP GBP GEL GHS GIP GMD GNF GTQ GYD HKD HNL HTG HUF IDR ILS INR IQD IRR ISK JMD JOD JPY
-    KES KGS KHR KMF KPW KRW KWD KYD KZT LAK LBP LKR LRD LSL LYD MAD MDL MGA MKD MMK MNT MOP
-    MRU MUR MVR MWK MXN MYR MZN NAD NGN NIO NOK NPR NZD OMR PAB PEN PGK PHP PKR PLN PYG QAR
-    RON RSD RUB RWF SAR SBD SCR SDG SEK SGD SHP SLE SOS SRD SSP STN SVC SYP SZL THB TJS TMT
-    TND TOP TRY TTD TWD TZS UAH UGX USD UYU UZS VES VND VUV WST XAF XCD XOF XPF YER ZAR ZMW
-    ZWL
+# The ISO 4217 codes Twenty accepts: its `CurrencyCode` enum in twenty-shared (version at
+# commit 41d24255), which leaves out some active codes such as XAF and XPF.
+_TWENTY_CURRENCY_TEXT = """
+AED AFN ALL AMD ANG AOA ARS AUD AWG AZN BAM BBD BDT BGN BHD BIF BMD BND BOB BRL BSD BTN
+BWP BYN BZD CAD CDF CHF CLF CLP CNY COP CRC CUP CVE CZK DJF DKK DOP DZD EGP ERN ETB EUR
+FJD FKP GBP GEL GHS GIP GMD GNF GTQ GYD HKD HNL HTG HUF IDR ILS INR IQD IRR ISK JMD JOD
+JPY KES KGS KHR KMF KPW KRW KWD KYD KZT LAK LBP LKR LRD LSL LYD MAD MDL MGA MKD MMK MNT
+MOP MRU MUR MVR MWK MXN MYR MZN NAD NGN NIO NOK NPR NZD OMR PAB PEN PGK PHP PKR PLN PYG
+QAR RON RSD RUB RWF SAR SBD SCR SDG SEK SGD SHP SLE SOS SRD SSP STN SVC SYP SZL THB TJS
+TMT TND TOP TRY TTD TWD TZS UAH UGX USD UYU UZS VES VND VUV WST XCD XOF YER ZAR ZMW ZWG
 """
-ISO_4217_CODES = frozenset(_ISO_4217_TEXT.split())
+TWENTY_CURRENCY_CODES = frozenset(_TWENTY_CURRENCY_TEXT.split())
 
 # Symbols that name one currency; a bare "$" means the tenant's default currency.
 CURRENCY_SYMBOLS = {
@@ -73,8 +73,9 @@ def take_currency(text: str, default_currency: str) -> tuple[str, str]:
     code_match = _CODE_PATTERN.search(text)
     if code_match:
         code = code_match.group(1).upper()
-        if code not in ISO_4217_CODES:
-            raise AmountError("CURRENCY_CODE_UNKNOWN", f"{code!r} is not an ISO 4217 currency code")
+        if code not in TWENTY_CURRENCY_CODES:
+            reason = f"{code!r} is not a currency code that Twenty accepts"
+            raise AmountError("CURRENCY_CODE_UNKNOWN", reason)
         currency = code
         text = text[: code_match.start()] + text[code_match.end() :]
 
@@ -142,10 +143,10 @@ def convert_currency(raw: SourceValue, parameters: ConversionParameters) -> Conv
     `parameters.comma_decimal` is on. Amounts finer than a millionth are rounded half away
     from zero and flagged.
     """
-    if parameters.currency not in ISO_4217_CODES:
+    if parameters.currency not in TWENTY_CURRENCY_CODES:
         raise SettingsError(
             f"unknown default currency {parameters.currency!r} in the conversion settings",
-            hint="Set the default currency to an ISO 4217 code such as AUD.",
+            hint="Set the default currency to an ISO 4217 code that Twenty accepts, such as AUD.",
         )
 
     text = source_text(raw).strip()

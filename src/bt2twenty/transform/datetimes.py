@@ -247,7 +247,7 @@ def local_to_utc(local: datetime, zone: ZoneInfo, ambiguous: AmbiguousTimePolicy
 
 
 def format_instant(instant: datetime) -> str:
-    """Write a UTC instant as ISO-8601 with milliseconds and `Z`, as Twenty returns it."""
+    """Write a UTC instant as ISO-8601 with milliseconds and `Z`, as `toISOString` does."""
     return (
         instant.astimezone(UTC).strftime("%Y-%m-%dT%H:%M:%S.")
         + f"{instant.microsecond // 1000:03d}Z"

@@ -37,8 +37,8 @@ def normalise_domain(raw: str) -> str:
     """Reduce a website or domain to the bare host that Twenty stores for a company domain.
 
     Drops the scheme, user info, port, path, query and fragment, every leading `www`
-    label and trailing dot, and lower-cases the rest (Twenty's `normalizeDomain` in
-    twenty-shared does the same since 2026-08).
+    label and trailing dot, and lower-cases the rest. Twenty's `normalizeDomain` in
+    twenty-shared (read at commit 0115ef08) does the same to company domains it stores.
     """
     without_scheme = _SCHEME_PREFIX.sub("", raw.strip())
     host = _PATH_SEPARATOR.split(without_scheme, maxsplit=1)[0]
@@ -61,9 +61,10 @@ def is_host(host: str) -> bool:
 
 
 def normalise_url(raw: str) -> str | None:
-    """Return a URL with a lower-case scheme and host and no trailing slash, as Twenty stores it.
+    """Return a URL with a lower-case scheme and host and no trailing slash.
 
-    A value without a scheme gets `https://`; the path, query and fragment are kept whole.
+    This matches Twenty's `lowercaseUrlOriginAndRemoveTrailingSlash` in twenty-shared. A
+    value without a scheme gets `https://`, and the path, query and fragment are kept.
     Returns `None` when the text cannot be split into URL parts.
     """
     text = raw.strip()

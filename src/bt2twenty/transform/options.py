@@ -7,12 +7,13 @@ import unicodedata
 from collections.abc import Iterable
 from dataclasses import dataclass
 
-# Twenty's rule for an option value (newest `is-snake-case-string`): upper-case words of
-# letters and digits joined by single underscores, starting with a letter.
+# Twenty's rule for an option value (`isSnakeCaseString` in twenty-server): upper-case
+# words of letters and digits joined by single underscores, starting with a letter.
 OPTION_VALUE_PATTERN = re.compile(r"^(?!.*__)[A-Z][A-Z0-9]*(_[A-Z0-9]+)*$")
 MAX_OPTION_LENGTH = 63
 
-# Twenty's tag colours (`TagColors` in twenty-shared), in the order options receive them.
+# Twenty's tag colours, in the order of `TAG_COLORS` in twenty-shared (read at commit
+# 5b213849), which is also the order options receive them in.
 TAG_COLORS = (
     "red", "ruby", "crimson", "tomato", "orange", "amber", "yellow", "lime", "grass",
     "green", "jade", "mint", "turquoise", "cyan", "sky", "blue", "iris", "violet",

@@ -34,7 +34,7 @@ class ParsedPhone:
 
 
 def check_region(region: str) -> None:
-    """Raise `SettingsError` unless libphonenumber knows `region` as a default region."""
+    """Raise `SettingsError` unless libphonenumber lists `region` among its regions."""
     if region not in phonenumbers.SUPPORTED_REGIONS:
         raise SettingsError(
             f"unknown phone region {region!r} in the conversion settings",

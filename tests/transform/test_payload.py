@@ -9,6 +9,7 @@ from typing import Any
 
 import pytest
 
+from bt2twenty.journal.models import derive_record_id as record_id
 from bt2twenty.mapping.model import Mapping
 from bt2twenty.mapping.propose import propose_mapping
 from bt2twenty.mapping.target import TargetField, TargetObject, standard_schema
@@ -20,7 +21,6 @@ from bt2twenty.transform.dedupe import (
     SharedDomains,
     normalise_company_name,
 )
-from bt2twenty.transform.identity import record_id
 from bt2twenty.transform.payload import BuiltRecord, RecordBuilder
 from bt2twenty.transform.validation import validate_payload
 

@@ -4,7 +4,7 @@ Each mapped column is converted by the converter of its target field's type. Col
 fill parts of one composite field (the address lines, a primary and an additional phone) are
 gathered first and converted together. Relations are resolved through a `Resolver`: a join
 column gets the parent's Twenty id, or stays empty with a problem when the parent is not in
-the source (an orphan reference). The record's own id is deterministic (`identity.record_id`)
+the source (an orphan reference). The record's own id is deterministic (`derive_record_id`)
 and its `bluetraitId` is the source id.
 """
 
@@ -16,9 +16,9 @@ from collections.abc import Mapping as MappingType
 from dataclasses import dataclass, field
 from typing import Any, Protocol
 
+from bt2twenty.journal.models import derive_record_id
 from bt2twenty.mapping.model import ColumnMapping, Mapping, ObjectMapping, Route
 from bt2twenty.mapping.target import TargetSchema
-from bt2twenty.transform.identity import record_id
 from bt2twenty.transform.parameters import (
     ConversionParameters,
     SingleNamePolicy,
@@ -106,7 +106,7 @@ class RecordBuilder:
             )
 
         payload: dict[str, Any] = {
-            "id": record_id(self._migration_id, self.source_object, source_id),
+            "id": derive_record_id(self._migration_id, self.source_object, source_id),
             BLUETRAIT_ID_FIELD: source_id,
         }
         deferred: dict[str, str] = {}

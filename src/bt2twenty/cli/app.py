@@ -83,10 +83,20 @@ def _register_commands() -> None:
         config_commands,
         discover_commands,
         map_commands,
+        run_commands,
         sandbox_commands,
+        schema_commands,
     )
 
-    for module in (config_commands, discover_commands, map_commands, sandbox_commands):
+    modules = (
+        config_commands,
+        discover_commands,
+        map_commands,
+        schema_commands,
+        run_commands,
+        sandbox_commands,
+    )
+    for module in modules:
         module.register(app)
 
 

@@ -32,6 +32,7 @@ class TargetField:
     options: tuple[str, ...] = ()
     relation_target: str | None = None
     relation_type: str | None = None
+    has_default: bool = False
 
     @property
     def is_writable(self) -> bool:
@@ -121,6 +122,7 @@ def _field_from_metadata(
         options=options,
         relation_target=target_name,
         relation_type=relation.get("type"),
+        has_default=item.get("defaultValue") is not None,
     )
 
 
@@ -128,7 +130,7 @@ def _fields(*specs: tuple[str, str, str] | TargetField) -> dict[str, TargetField
     built = [spec if isinstance(spec, TargetField) else TargetField(*spec) for spec in specs]
     common = [
         TargetField("id", "Id", "UUID", is_nullable=False, is_unique=True),
-        TargetField("createdAt", "Creation date", "DATE_TIME"),
+        TargetField("createdAt", "Creation date", "DATE_TIME", is_nullable=False, has_default=True),
         TargetField("updatedAt", "Last update", "DATE_TIME"),
         TargetField("deletedAt", "Deleted", "DATE_TIME"),
         TargetField("createdBy", "Created by", "ACTOR"),

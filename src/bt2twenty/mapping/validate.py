@@ -259,7 +259,12 @@ def _check_required(
     mapped = {entry.target for entry in object_mapping.columns.values() if not entry.skip}
     problems = []
     for field in target.fields.values():
-        if field.is_writable and not field.is_nullable and field.name not in mapped:
+        if (
+            field.is_writable
+            and not field.is_nullable
+            and not field.has_default
+            and field.name not in mapped
+        ):
             problems.append(
                 MappingProblem(
                     name,

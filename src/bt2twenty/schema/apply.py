@@ -60,10 +60,10 @@ class _LiveSchema:
 
     def record(self, change: AppliedChange, step: SchemaStep) -> None:
         """Take a change into account without re-reading every field, which costs requests."""
-        if change.kind in {"create_object", "create_relation"}:
+        if change.kind == "create_object":
             self.refresh()
             return
-        if change.kind == "create_field" and change.field_name is not None:
+        if change.kind in {"create_field", "create_relation"} and change.field_name is not None:
             self.fields.setdefault(change.object_name, {})[change.field_name] = {
                 "id": change.metadata_id,
                 "name": change.field_name,

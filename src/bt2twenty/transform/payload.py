@@ -31,7 +31,7 @@ logger = logging.getLogger(__name__)
 BLUETRAIT_ID_FIELD = "bluetraitId"
 # Transforms that the loader applies itself, through other records, rather than as a field.
 DEFERRED_TRANSFORMS = frozenset(
-    {"note_target", "attachment_target", "file_upload", "file_category", "lookup"}
+    {"note_target", "attachment_target", "file_upload", "file_category"}
 )
 _TYPE_FOR_TRANSFORM = {
     "text": "TEXT", "number": "NUMBER", "numeric": "NUMERIC", "boolean": "BOOLEAN",
@@ -83,6 +83,7 @@ class RecordBuilder:
         migration_id: str,
         resolve: Resolver,
         resolve_member: Callable[[str], str | None] | None = None,
+        lookup: Callable[[str, str, str], str | None] | None = None,
         id_column: str = "id",
     ) -> None:
         self._mapping = mapping
@@ -92,6 +93,7 @@ class RecordBuilder:
         self._migration_id = migration_id
         self._resolve = resolve
         self._resolve_member = resolve_member or (lambda _source_id: None)
+        self._lookup = lookup or (lambda _object, _column, _source_id: None)
         self._id_column = id_column
         self._base_parameters = _base_parameters(mapping)
 
@@ -154,6 +156,8 @@ class RecordBuilder:
             return self._relation_into(payload, column, entry, raw)
         if entry.transform == "member":
             return self._member_into(payload, column, entry, raw)
+        if entry.transform == "lookup":
+            raw = self._looked_up(entry, raw)
 
         field_type = self._field_type(target_object, entry)
         parameters = self._parameters(column, entry)
@@ -189,6 +193,16 @@ class RecordBuilder:
             ]
         payload[f"{entry.target}Id"] = target_id
         return []
+
+    def _looked_up(self, entry: ColumnMapping, raw: str) -> str:
+        """Replace a reference by a value of the referenced row (an agent id by its name)."""
+        reference = raw.strip()
+        if not reference:
+            return ""
+        found = self._lookup(
+            str(entry.params.get("object", "")), str(entry.params.get("column", "")), reference
+        )
+        return found if found is not None else reference
 
     def _member_into(
         self, payload: dict[str, Any], column: str, entry: ColumnMapping, raw: str

@@ -73,7 +73,12 @@ def validate_payload(payload: MappingType[str, Any], target: TargetObject) -> li
         problems.extend(_check_value(target.name_singular, field, value))
 
     for field in target.fields.values():
-        is_required = field.is_writable and not field.is_nullable and field.type != "RELATION"
+        is_required = (
+            field.is_writable
+            and not field.is_nullable
+            and not field.has_default
+            and field.type != "RELATION"
+        )
         if is_required and payload.get(field.name) in (None, "", {}):
             problems.append(
                 reject(

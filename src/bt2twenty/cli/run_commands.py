@@ -1,0 +1,119 @@
+"""``bt2twenty run`` and ``bt2twenty status``: load records, and see where the migration is."""
+
+from __future__ import annotations
+
+import signal
+import threading
+from collections.abc import Callable
+from pathlib import Path
+from types import FrameType
+from typing import Annotated
+
+import typer
+
+from bt2twenty.cli import output
+from bt2twenty.journal import Journal
+from bt2twenty.pipeline.load import journal_path, run_load
+from bt2twenty.settings import load_settings
+
+ProjectOption = Annotated[
+    Path, typer.Option("--project", "-p", help="Folder of the migration project.")
+]
+TwentyUrlOption = Annotated[
+    str | None, typer.Option("--twenty-url", help="Twenty workspace URL (key: TWENTY_API_KEY).")
+]
+
+
+def run_command(
+    project: ProjectOption = Path("."),
+    twenty_url: TwentyUrlOption = None,
+    source: Annotated[
+        Path | None,
+        typer.Option("--source", help="Export folder or ZIP (default: the one discovered)."),
+    ] = None,
+    sample: Annotated[
+        int | None,
+        typer.Option("--sample", min=1, help="Load N records per object, with their parents."),
+    ] = None,
+    only: Annotated[
+        list[str] | None, typer.Option("--only", help="Load only this source object (repeatable).")
+    ] = None,
+    concurrency: Annotated[
+        int | None, typer.Option("--concurrency", min=1, help="Batches in flight at once.")
+    ] = None,
+    as_json: Annotated[bool, typer.Option("--json", help="Print the result as JSON.")] = False,
+) -> None:
+    """Load the confirmed mapping's records into Twenty; run it again to resume.
+
+    Example: bt2twenty run --project ./acme --twenty-url https://crm.example.com --sample 10
+    """
+    settings = load_settings(project, twenty_url=twenty_url, concurrency=concurrency)
+    stop = threading.Event()
+    previous = signal.signal(signal.SIGINT, _stop_handler(stop))
+    try:
+        with output.progress() as bar:
+
+            def on_phase(name: str, total: int) -> Callable[[int], None]:
+                task = bar.add_task(name, total=total)
+                return lambda count: bar.advance(task, count)
+
+            result = run_load(
+                settings, source=source, sample=sample, only=only, on_phase=on_phase, stop=stop
+            )
+    finally:
+        signal.signal(signal.SIGINT, previous)
+
+    if as_json:
+        output.print_json(result.as_json())
+    else:
+        for report in result.objects:
+            output.info(report.line())
+        if result.unmatched_users:
+            output.warn(
+                f"{len(result.unmatched_users)} Bluetrait users match no workspace member; "
+                "see `bt2twenty status`."
+            )
+    if result.interrupted:
+        output.error(f"Interrupted; run `bt2twenty run --project {project}` again to resume.")
+        raise typer.Exit(130)
+    output.success(f"Run {result.run_id} finished ({result.kind}).")
+
+
+def _stop_handler(stop: threading.Event) -> Callable[[int, FrameType | None], None]:
+    def handle(_signal: int, _frame: FrameType | None) -> None:
+        if stop.is_set():
+            raise KeyboardInterrupt
+        stop.set()
+        output.warn("Stopping after the batches in flight; press Ctrl-C again to abandon them.")
+
+    return handle
+
+
+def status_command(
+    project: ProjectOption = Path("."),
+    as_json: Annotated[bool, typer.Option("--json", help="Print JSON instead of text.")] = False,
+) -> None:
+    """Print where the migration stands: runs, records per object, quarantine, pending batches.
+
+    Example: bt2twenty status --project ./acme --json
+    """
+    settings = load_settings(project)
+    path = journal_path(settings)
+    if not path.is_file():
+        output.info(f"No migration has run in {project} yet (no {path.name}).")
+        return
+    journal = Journal.open(path)
+    try:
+        status = journal.status()
+    finally:
+        journal.close()
+    if as_json:
+        output.print_json(status.as_dict())
+    else:
+        output.info(status.as_text())
+
+
+def register(app: typer.Typer) -> None:
+    """Add ``run`` and ``status`` to the main application."""
+    app.command("run")(run_command)
+    app.command("status")(status_command)

@@ -1,0 +1,1 @@
+"""The stages that move records: load in dependency order, resume, and sample runs."""

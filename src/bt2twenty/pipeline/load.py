@@ -1,0 +1,352 @@
+"""The load stage: move the confirmed mapping's records into Twenty, resumably.
+
+`run_load` checks the mapping lock against the live schema, opens the project's journal, marks
+the batches an interrupted run left unconfirmed, and loads each source object in dependency
+order. Rows already loaded with the same content are not sent again, so running it again after
+a crash finishes the interrupted work and ends in the same state as an uninterrupted run.
+After each object, the rows read must equal loaded + skipped + quarantined, and every record
+the journal holds must be in Twenty; a mismatch stops the run.
+"""
+
+from __future__ import annotations
+
+import logging
+import threading
+from collections.abc import Callable, Iterator, Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from bt2twenty.errors import ConfigError, FatalError
+from bt2twenty.journal import Journal, RunKind, RunStatus
+from bt2twenty.journal import PhaseCounts as JournalPhaseCounts
+from bt2twenty.mapping.target import schema_from_metadata
+from bt2twenty.mapping.workflow import check_confirmed, load_profile
+from bt2twenty.pipeline.members import MemberDirectory
+from bt2twenty.pipeline.order import plan_load_order
+from bt2twenty.pipeline.phase import PhaseContext, PhaseCounts, PhaseLoader
+from bt2twenty.pipeline.reconcile import reconcile_target
+from bt2twenty.pipeline.sample import choose_sample
+from bt2twenty.settings import Settings
+from bt2twenty.sources.bluetrait import open_export
+from bt2twenty.twenty import TwentyClient
+
+logger = logging.getLogger(__name__)
+
+JOURNAL_FILE_NAME = "journal.sqlite"
+# Transforms this version of the loader cannot apply yet; objects that need them are skipped
+# by a named rule, so their rows are still accounted for.
+UNSUPPORTED_TRANSFORMS = {
+    "file_upload": "attachment files are uploaded by the attachment step, not in this version",
+    "attachment_target": "attachments are linked by the attachment step, not in this version",
+}
+
+
+@dataclass
+class ObjectReport:
+    """The reconciliation line of one source object."""
+
+    source_object: str
+    target_object: str
+    counts: PhaseCounts
+    in_twenty: int | None = None
+
+    def line(self) -> str:
+        c = self.counts
+        skipped = f"{c.skipped} skipped"
+        if c.skip_rules:
+            skipped += " (" + "; ".join(f"{n}: {rule}" for rule, n in c.skip_rules.items()) + ")"
+        twenty = f"; {self.in_twenty} in Twenty" if self.in_twenty is not None else ""
+        return (
+            f"{self.source_object} → {self.target_object}: {c.read} read = {c.loaded} loaded "
+            f"({c.unchanged} unchanged, {c.linked} linked) + {skipped} + {c.quarantined} "
+            f"quarantined{twenty}"
+        )
+
+    def as_json(self) -> dict[str, Any]:
+        c = self.counts
+        return {
+            "source_object": self.source_object,
+            "target_object": self.target_object,
+            "read": c.read,
+            "loaded": c.loaded,
+            "unchanged": c.unchanged,
+            "linked": c.linked,
+            "skipped": c.skipped,
+            "skip_rules": c.skip_rules,
+            "quarantined": c.quarantined,
+            "flagged": c.flagged,
+            "in_twenty": self.in_twenty,
+            "balanced": c.is_balanced,
+        }
+
+
+@dataclass
+class LoadResult:
+    """What one load run did, per object, and whether it finished."""
+
+    run_id: int
+    kind: str
+    objects: list[ObjectReport] = field(default_factory=list)
+    interrupted: bool = False
+    unmatched_users: dict[str, str] = field(default_factory=dict)
+    resumed_batches: int = 0
+
+    @property
+    def is_balanced(self) -> bool:
+        return all(report.counts.is_balanced for report in self.objects)
+
+    def as_json(self) -> dict[str, Any]:
+        return {
+            "run_id": self.run_id,
+            "kind": self.kind,
+            "interrupted": self.interrupted,
+            "balanced": self.is_balanced,
+            "resumed_batches": self.resumed_batches,
+            "objects": [report.as_json() for report in self.objects],
+            "unmatched_users": self.unmatched_users,
+        }
+
+
+def journal_path(settings: Settings) -> Path:
+    """Where the project's journal lives."""
+    return settings.project_dir / JOURNAL_FILE_NAME
+
+
+def run_load(
+    settings: Settings,
+    *,
+    source: Path | None = None,
+    sample: int | None = None,
+    only: Sequence[str] | None = None,
+    on_phase: Callable[[str, int], Callable[[int], None]] | None = None,
+    stop: threading.Event | None = None,
+) -> LoadResult:
+    """Load the confirmed mapping's records into Twenty; see the module docstring."""
+    with TwentyClient.from_settings(settings) as client:
+        schema = schema_from_metadata(client.metadata.list_objects(), client.metadata.list_fields())
+        mapping, _lock = check_confirmed(settings, schema=schema)
+        profile = load_profile(settings)
+        export_path = source or Path(profile.get("source", {}).get("path", ""))
+        if not export_path.exists():
+            raise ConfigError(
+                f"Source export not found: {export_path}.",
+                hint="Pass --source with the export folder or ZIP that discover read.",
+            )
+
+        journal = Journal.open(journal_path(settings))
+        try:
+            return _run(
+                settings,
+                client,
+                journal,
+                mapping,
+                schema,
+                export_path,
+                sample=sample,
+                only=only,
+                on_phase=on_phase,
+                stop=stop or threading.Event(),
+            )
+        finally:
+            journal.close()
+
+
+def _run(
+    settings: Settings,
+    client: TwentyClient,
+    journal: Journal,
+    mapping: Any,
+    schema: Any,
+    export_path: Path,
+    *,
+    sample: int | None,
+    only: Sequence[str] | None,
+    on_phase: Callable[[str, int], Callable[[int], None]] | None,
+    stop: threading.Event,
+) -> LoadResult:
+    kind = RunKind.SAMPLE if sample else RunKind.LOAD
+    resumed = _close_interrupted(journal)
+    run = journal.start_run(kind, options={"sample": sample, "only": list(only or [])})
+    result = LoadResult(run_id=run.id, kind=kind.value, resumed_batches=resumed)
+    order = plan_load_order(mapping)
+    objects = [name for name in order.objects if not only or name in only]
+
+    with open_export(export_path) as export:
+
+        def rows(name: str) -> Iterator[dict[str, str]]:
+            return (row.values for row in export.iter_rows(name))
+
+        present = {item.name for item in export.objects()}
+        users = list(rows("users")) if "users" in present else []
+        members = MemberDirectory.build(
+            client.records.iterate("workspaceMembers"),
+            users,
+            fallback_email=mapping.settings.fallback_owner,
+        )
+        chosen = choose_sample(mapping, objects, rows, sample) if sample else None
+        context = PhaseContext(
+            client=client,
+            journal=journal,
+            mapping=mapping,
+            schema=schema,
+            run_id=run.id,
+            members=members,
+            concurrency=settings.concurrency,
+            batch_size=client.records.max_batch_size,
+            era=client.profile.era,
+            stop=stop,
+        )
+        try:
+            for name in objects:
+                report = _load_object(context, name, rows, chosen, order.deferred_links, on_phase)
+                result.objects.append(report)
+                if stop.is_set():
+                    break
+            if not stop.is_set():
+                _link_deferred(context, order.deferred_links, objects, rows, chosen)
+        except KeyboardInterrupt:
+            stop.set()
+        except Exception as error:
+            journal.finish_run(
+                run.id, status=RunStatus.FAILED, summary=result.as_json(), error=str(error)[:2000]
+            )
+            raise
+
+    result.interrupted = stop.is_set()
+    result.unmatched_users = dict(members.unmatched)
+    status = RunStatus.INTERRUPTED if result.interrupted else RunStatus.COMPLETED
+    journal.finish_run(run.id, status=status, summary=result.as_json())
+    return result
+
+
+def _close_interrupted(journal: Journal) -> int:
+    """Mark runs a crash left running as interrupted; their unconfirmed rows are sent again."""
+    unconfirmed = journal.unconfirmed_batches()
+    for batch in unconfirmed:
+        journal.mark_failed(batch.id, reason="interrupted; its rows are sent again by the next run")
+    for run in journal.unfinished_runs():
+        journal.finish_run(
+            run.id,
+            status=RunStatus.INTERRUPTED,
+            error="the process stopped before the run finished",
+        )
+    if unconfirmed:
+        logger.info("Resuming: %d batches of an interrupted run are sent again", len(unconfirmed))
+    return len(unconfirmed)
+
+
+def _load_object(
+    context: PhaseContext,
+    name: str,
+    rows: Callable[[str], Iterator[dict[str, str]]],
+    chosen: dict[str, set[str]] | None,
+    deferred_links: dict[str, list[str]],
+    on_phase: Callable[[str, int], Callable[[int], None]] | None,
+) -> ObjectReport:
+    object_mapping = context.mapping.objects[name]
+    target_name = object_mapping.target or ""
+    phase = context.journal.start_phase(
+        context.run_id, source_object=name, target_object=target_name
+    )
+    unsupported = _unsupported_rule(object_mapping)
+    if unsupported is not None:
+        counts = PhaseCounts()
+        for _row in rows(name):
+            counts.read += 1
+            counts.skip(unsupported)
+        return _finish(context, phase.id, name, target_name, counts, reconcile=False)
+
+    loader = PhaseLoader(context, name, deferred_columns=deferred_links.get(name, ()))
+    total = sum(1 for _ in rows(name))
+    context.on_progress = on_phase(name, total) if on_phase else (lambda _count: None)
+    selected = chosen.get(name) if chosen is not None else None
+
+    def object_rows() -> Iterator[dict[str, str]]:
+        for row in rows(name):
+            if selected is not None and row.get("id", "").strip() not in selected:
+                loader.counts.read += 1
+                loader.counts.skip("sample run: not selected")
+                continue
+            yield row
+
+    counts = loader.load(object_rows, phase_id=phase.id)
+    return _finish(context, phase.id, name, target_name, counts, reconcile=True)
+
+
+def _finish(
+    context: PhaseContext,
+    phase_id: int,
+    name: str,
+    target_name: str,
+    counts: PhaseCounts,
+    *,
+    reconcile: bool,
+) -> ObjectReport:
+    # The shared-domain scan reads the rows once more; those reads are not rows of the run.
+    report = ObjectReport(name, target_name, counts)
+    status = RunStatus.INTERRUPTED if context.stop.is_set() else RunStatus.COMPLETED
+    context.journal.finish_phase(
+        phase_id,
+        status=status,
+        counts=JournalPhaseCounts(
+            read=counts.read,
+            loaded=counts.loaded,
+            skipped=counts.skipped,
+            quarantined=counts.quarantined,
+        ),
+    )
+    if reconcile and not context.stop.is_set():
+        target = context.schema.objects[target_name]
+        check = reconcile_target(
+            context.client,
+            context.journal,
+            target_object=target_name,
+            objects_path=target.name_plural,
+        )
+        report.in_twenty = check.in_twenty
+    if not counts.is_balanced and not context.stop.is_set():
+        raise FatalError(
+            f"{name}: {counts.read} rows read but {counts.loaded} loaded + {counts.skipped} "
+            f"skipped + {counts.quarantined} quarantined.",
+            hint="This is a bug in bt2twenty: report it with the journal file.",
+        )
+    return report
+
+
+def _unsupported_rule(object_mapping: Any) -> str | None:
+    for entry in object_mapping.columns.values():
+        if not entry.skip and entry.transform in UNSUPPORTED_TRANSFORMS:
+            return str(UNSUPPORTED_TRANSFORMS[entry.transform])
+    return None
+
+
+def _link_deferred(
+    context: PhaseContext,
+    deferred_links: dict[str, list[str]],
+    objects: list[str],
+    rows: Callable[[str], Iterator[dict[str, str]]],
+    chosen: dict[str, set[str]] | None,
+) -> None:
+    """Fill the join columns held back to break cycles, now that every record exists."""
+    for name, columns in deferred_links.items():
+        if name not in objects:
+            continue
+        object_mapping = context.mapping.objects[name]
+        target = context.schema.objects[object_mapping.target or ""]
+        for row in rows(name):
+            source_id = row.get("id", "").strip()
+            if chosen is not None and source_id not in chosen.get(name, set()):
+                continue
+            record_id = context.journal.target_id(name, source_id)
+            if record_id is None:
+                continue
+            changes = {}
+            for column in columns:
+                entry = object_mapping.columns[column]
+                parent = str(entry.params.get("object", ""))
+                parent_id = context.journal.target_id(parent, row.get(column, "").strip())
+                if parent_id is not None:
+                    changes[f"{entry.target}Id"] = parent_id
+            if changes:
+                context.client.records.update(target.name_plural, record_id, changes)

@@ -79,9 +79,10 @@ def main_options(
 
 def _register_commands() -> None:
     """Import the verb modules, each of which adds its commands to `app`."""
-    from bt2twenty.cli import config_commands
+    from bt2twenty.cli import config_commands, sample_commands
 
     config_commands.register(app)
+    sample_commands.register(app)
 
 
 _register_commands()

@@ -140,9 +140,16 @@ def existing_local_time(moment: datetime) -> datetime:
     return moment
 
 
+# The two formatters below write DATETIME_FORMAT and DATE_FORMAT with f-strings, which run
+# several times faster than strftime on the million-row path.
+
+
 def format_datetime(moment: datetime) -> str:
-    return moment.strftime(DATETIME_FORMAT)
+    return (
+        f"{moment.year:04d}-{moment.month:02d}-{moment.day:02d} "
+        f"{moment.hour:02d}:{moment.minute:02d}:{moment.second:02d}"
+    )
 
 
 def format_date(moment: datetime) -> str:
-    return moment.strftime(DATE_FORMAT)
+    return f"{moment.year:04d}-{moment.month:02d}-{moment.day:02d}"

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import logging
 import random
+from collections.abc import Callable
 
 logger = logging.getLogger(__name__)
 
@@ -34,7 +35,9 @@ def plain_body(subject: str) -> str:
     return f"{subject}\n\nSent from my iPhone"
 
 
-def html_body(rng: random.Random, subject: str, sender: str, company: str, device: str) -> str:
+def html_body(
+    rng: random.Random, subject: str, sender: str, company: str, device_name: Callable[[], str]
+) -> str:
     """Return an HTML ticket body in one of the shapes mail clients and the portal produce."""
     style = rng.randrange(5)
     if style == 0:
@@ -49,7 +52,7 @@ def html_body(rng: random.Random, subject: str, sender: str, company: str, devic
             f"<div>Regards,</div><div>{sender}</div>"
         )
     if style == 3:
-        return f"<p>{subject}</p><table><tr><td>Device</td><td>{device}</td></tr></table>"
+        return f"<p>{subject}</p><table><tr><td>Device</td><td>{device_name()}</td></tr></table>"
     return outlook_body(subject, sender, company)
 
 

@@ -11,6 +11,7 @@ import hashlib
 import logging
 import random
 import string
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
@@ -82,24 +83,51 @@ ATTACHMENT_KINDS = (
 )
 
 
+@dataclass(frozen=True)
+class TicketLinks:
+    """The rows a ticket points at, cheap to rebuild for timesheets that refer to the ticket."""
+
+    client_index: int
+    company_id: str
+    project_id: str
+    agent_index: int
+
+
+def ticket_links(plan: SamplePlan, index: int) -> TicketLinks:
+    """Return the client, company, project and device of ticket `index` without building it."""
+    rng = plan.rng("ticket_links", index)
+    client_index = random_client_index(plan, rng)
+    has_project = rng.random() < 0.15
+    project_number = rng.randrange(plan.counts["projects"]) + 1
+    return TicketLinks(
+        client_index=client_index,
+        company_id=str(plan.company_id(plan.company_of_client(client_index))),
+        project_id=str(project_number) if has_project else "",
+        agent_index=rng.randrange(plan.counts["agents"]),
+    )
+
+
 @functools.lru_cache(maxsize=4096)
 def ticket_row(plan: SamplePlan, index: int) -> dict[str, str]:
     """Return ticket number `index` (0-based) as its tickets.csv row."""
     rng = plan.rng("ticket", index)
-    client = client_row(plan, random_client_index(plan, rng))
+    links = ticket_links(plan, index)
+    client = client_row(plan, links.client_index)
     owner_id, owner_name = client["id"], client["name"]
     if index == ORPHAN_OWNER_INDEX:
         owner_id, owner_name = str(plan.orphan_user_id), "Former Client"
 
-    agent = agent_row(plan, rng.randrange(plan.counts["agents"]))
-    subject, uses_device = _subject(rng, owner_name, agent["name"])
+    def device_name() -> str:
+        return agent_row(plan, links.agent_index)["name"]
+
+    subject, uses_device = _subject(rng, owner_name, device_name)
     if index == MOJIBAKE_INDEX:
         subject = mangle_encoding(f"Printer offline at Café {rng.randrange(1, 40)}")
     if index == EMOJI_INDEX:
         subject += " 🔥"
     html = rng.random() < 0.78
     description = (
-        ticket_text.html_body(rng, subject, owner_name, client["company_name"], agent["name"])
+        ticket_text.html_body(rng, subject, owner_name, client["company_name"], device_name)
         if html
         else ticket_text.plain_body(subject)
     )
@@ -130,10 +158,8 @@ def ticket_row(plan: SamplePlan, index: int) -> dict[str, str]:
         "assigned_name": assigned["name"] if assigned else "",
         "company_id": client["company_id"],
         "company_name": client["company_name"],
-        "project_id": str(rng.randrange(plan.counts["projects"]) + 1)
-        if rng.random() < 0.15
-        else "",
-        "agent_id": agent["id"] if uses_device else "",
+        "project_id": links.project_id,
+        "agent_id": str(3001 + links.agent_index) if uses_device else "",
         "cc": CC_LIST if rng.random() < 0.1 else "",
         "tags": ";".join(rng.sample(TAGS, rng.choice((0, 0, 1, 2, 3)))),
         "date_added": format_datetime(added),
@@ -148,9 +174,11 @@ def ticket_row(plan: SamplePlan, index: int) -> dict[str, str]:
     }
 
 
-def _subject(rng: random.Random, owner_name: str, device: str) -> tuple[str, bool]:
+def _subject(
+    rng: random.Random, owner_name: str, device_name: Callable[[], str]
+) -> tuple[str, bool]:
     if rng.random() < 0.12:
-        return rng.choice(ticket_text.DEVICE_SUBJECTS).format(device=device), True
+        return rng.choice(ticket_text.DEVICE_SUBJECTS).format(device=device_name()), True
     template = rng.choice(ticket_text.SUBJECTS)
     first_name = owner_name.split()[0].rstrip(",")
     subject = template.format(

@@ -15,7 +15,7 @@ from bt2twenty.sources.bluetrait.sample.plan import (
     format_datetime,
     random_moment,
 )
-from bt2twenty.sources.bluetrait.sample.tickets import ticket_row
+from bt2twenty.sources.bluetrait.sample.tickets import ticket_links
 
 logger = logging.getLogger(__name__)
 
@@ -65,10 +65,11 @@ def timesheet_row(plan: SamplePlan, index: int) -> dict[str, str]:
     """Return timesheet entry number `index` (0-based) as its timesheets.csv row."""
     rng = plan.rng("timesheet", index)
     technician = staff_row(plan, rng.randrange(plan.counts["users"]))
-    ticket = ticket_row(plan, rng.randrange(plan.counts["tickets"])) if rng.random() < 0.8 else None
-    if ticket is not None:
-        company_id = ticket["company_id"]
-        project_id = ticket["project_id"]
+    ticket_index = rng.randrange(plan.counts["tickets"]) if rng.random() < 0.8 else None
+    if ticket_index is not None:
+        links = ticket_links(plan, ticket_index)
+        company_id = links.company_id
+        project_id = links.project_id
     else:
         company_id = company_row(plan, rng.randrange(plan.counts["companies"]))["id"]
         project_id = str(rng.randrange(plan.counts["projects"]) + 1) if rng.random() < 0.3 else ""
@@ -82,7 +83,7 @@ def timesheet_row(plan: SamplePlan, index: int) -> dict[str, str]:
         "id": str(55001 + index),
         "user_id": technician["id"],
         "user_name": technician["name"],
-        "ticket_id": ticket["id"] if ticket else "",
+        "ticket_id": "" if ticket_index is None else str(plan.ticket_id(ticket_index)),
         "project_id": project_id,
         "company_id": company_id,
         "date": format_date(start),

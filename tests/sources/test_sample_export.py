@@ -196,6 +196,13 @@ def test_php_quoting_round_trips(value: str, written: str) -> None:
     assert list(parse_records(line.splitlines(keepends=True))) == [[value, "next"]]
 
 
+def test_fully_enclosed_php_fields_parse() -> None:
+    line = '"Tasman Real Estate","OUTBACK\\zoë","say ""hi""",plain\n'
+    assert list(parse_records([line])) == [
+        ["Tasman Real Estate", "OUTBACK\\zoë", 'say "hi"', "plain"]
+    ]
+
+
 def test_backslash_quote_kept_unescaped(sample: Path) -> None:
     raw = (sample / "tickets.csv").read_text(encoding="utf-8")
     assert '\\" fails' in raw
@@ -413,6 +420,17 @@ def test_scale_one_is_reference_size(sample: Path, reference_export: Path) -> No
         "articles",
     ):
         assert len(rows(sample, f"{name}.csv")) == expected[name], name
+
+
+def test_smallest_scale_keeps_problems(tmp_path: Path) -> None:
+    summary = write_sample_export(tmp_path / "tiny", scale=0.01, seed=3)
+
+    assert summary.rows["tickets.csv"] == 60
+    companies = rows(tmp_path / "tiny", "companies.csv")
+    assert Counter(row["website"] for row in companies)["sharedgroup.com.au"] == 2
+    assert any(count > 1 for count in Counter(row["name"] for row in companies).values())
+    assert any(row["merge_ticket_id"] for row in rows(tmp_path / "tiny", "tickets.csv"))
+    assert "8006" in {row["id"] for row in rows(tmp_path / "tiny", "invoices.csv")}
 
 
 def test_non_empty_folder_rejected(tmp_path: Path) -> None:

@@ -61,7 +61,7 @@ ProgressCallback = Callable[[int], None]
 
 @dataclass
 class SampleExportSummary:
-    """What `write_sample_export` wrote: rows per CSV file, attachment files and timing."""
+    """Result of `write_sample_export`: rows per CSV file, attachment files and timing."""
 
     out_dir: Path
     scale: float

@@ -1,9 +1,12 @@
 """CSV in the dialect of PHP's ``fputcsv``/``fgetcsv`` with their default backslash escape.
 
-PHP encloses a field in double quotes when it contains a comma, a quote or a line break, and
-doubles each quote inside it, except a quote that follows a backslash: PHP treats ``\\"`` as
-already escaped and writes it unchanged. An RFC 4180 reader then sees that quote as the end of
-the field, so exports written this way need the matching reader below.
+Inside an enclosed field each quote is doubled, except a quote that follows a backslash: PHP
+treats ``\\"`` as already escaped and writes it unchanged. An RFC 4180 reader then takes that
+quote for the end of the field, so such files need the matching reader below.
+
+The writer encloses a field only when it contains a comma, a quote or a line break, as the
+Bluetrait exports seen so far do. PHP's own ``fputcsv`` also encloses fields that contain a
+space, a tab or a backslash. The reader accepts both.
 """
 
 from __future__ import annotations
@@ -24,7 +27,7 @@ _NEEDS_ENCLOSURE = re.compile(r'[,"\r\n]')
 
 
 def format_field(value: str) -> str:
-    """Return `value` as PHP ``fputcsv`` writes it, enclosed only when it must be."""
+    """Return `value` as one CSV field, enclosed only when it must be."""
     if not _NEEDS_ENCLOSURE.search(value):
         return value
     if ENCLOSURE not in value:
@@ -50,7 +53,7 @@ def _double_quotes_after_php_escape(value: str) -> str:
 
 
 def format_row(values: Sequence[str]) -> str:
-    """Return one CSV record, with its line feed, as PHP ``fputcsv`` writes it."""
+    """Return one CSV record with its line feed."""
     return DELIMITER.join(format_field(value) for value in values) + "\n"
 
 

@@ -35,7 +35,7 @@ BASE_COUNTS = {
     "passwords": 50,
 }
 
-# The fewest rows of each object that still hold every planted data problem.
+# Minimum rows of each object, so that every planted data problem has its rows.
 MINIMUM_COUNTS = {
     "users": 9,
     "companies": 16,

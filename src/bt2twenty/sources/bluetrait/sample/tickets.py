@@ -49,9 +49,9 @@ CC_LIST = "accounts@example.com.au; ops@example.com.au"
 MERGED_INDEX = 20
 ORPHAN_OWNER_INDEX = 30
 MOJIBAKE_INDEX = 39
-# Wall times that need care in Australia/Sydney: 02:30 on 2 April 2023 happened twice (the
-# clocks went back at 03:00), 02:30 on 1 October 2023 never happened (they jumped to 03:00), and
-# two plain times, one in daylight saving time (UTC+11) and one in standard time (UTC+10).
+# Wall times that need care in Australia/Sydney. 02:30 on 2 April 2023 happened twice because
+# the clocks went back at 03:00. 02:30 on 1 October 2023 never happened because they jumped from
+# 02:00 to 03:00. The last two are plain times in daylight saving (UTC+11) and standard (UTC+10).
 PLANTED_TIMES = {
     40: datetime(2023, 4, 2, 2, 30),
     41: datetime(2023, 10, 1, 2, 30),
@@ -220,7 +220,7 @@ def attachment(plan: SamplePlan, index: int, attachment_id: int) -> Attachment |
         return None
     kind = ATTACHMENT_KINDS[-1] if index == EMPTY_ATTACHMENT_INDEX else rng.choice(ATTACHMENT_KINDS)
     file_name, mime_type, magic = kind
-    content = b"" if file_name == "empty.txt" else magic + rng.randbytes(32 * rng.randrange(1, 64))
+    content = _attachment_content(rng, file_name, magic)
     ticket = ticket_row(plan, index)
     added = datetime.strptime(ticket["date_added"], "%Y-%m-%d %H:%M:%S")
     row = {
@@ -235,3 +235,16 @@ def attachment(plan: SamplePlan, index: int, attachment_id: int) -> Attachment |
         "sha256": hashlib.sha256(content).hexdigest(),
     }
     return Attachment(row=row, content=content)
+
+
+def _attachment_content(rng: random.Random, file_name: str, magic: bytes) -> bytes:
+    # Binary kinds get their format's magic bytes and random filler, logs get readable lines.
+    if file_name == "empty.txt":
+        return b""
+    if file_name.endswith(".txt"):
+        lines = [
+            f"2024-03-04 14:{minute:02d}:00 ERROR Backup job failed: access denied (0x80070005)"
+            for minute in sorted(rng.sample(range(60), rng.randrange(2, 20)))
+        ]
+        return ("\r\n".join(lines) + "\r\n").encode("ascii")
+    return magic + rng.randbytes(32 * rng.randrange(1, 64))

@@ -336,3 +336,28 @@ def test_key_sent_in_body_not_recorded(bluetrait_api: StartApi) -> None:
         client.get_ticket_priorities()
     assert all("api_key" not in call.params for call in api.calls)
     assert api.calls[-1].status == 200
+
+
+# Settings
+
+
+def test_client_from_settings(
+    bluetrait_api: StartApi, monkeypatch: pytest.MonkeyPatch, tmp_path: Path
+) -> None:
+    from bt2twenty.settings import load_settings
+
+    api = bluetrait_api()
+    monkeypatch.setenv("BLUETRAIT_API_KEY", api.api_key)
+    monkeypatch.setenv("BT2TWENTY_BLUETRAIT_URL", api.url)
+    with BluetraitApiClient.from_settings(load_settings(tmp_path)) as client:
+        assert client.get_ticket_priorities()
+
+
+def test_settings_without_key_rejected(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
+    from bt2twenty.errors import SettingsError
+    from bt2twenty.settings import load_settings
+
+    monkeypatch.delenv("BLUETRAIT_API_KEY", raising=False)
+    monkeypatch.setenv("BT2TWENTY_BLUETRAIT_URL", "https://example.bluetrait.io/api/")
+    with pytest.raises(SettingsError, match="BLUETRAIT_API_KEY"):
+        BluetraitApiClient.from_settings(load_settings(tmp_path))

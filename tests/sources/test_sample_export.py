@@ -450,3 +450,23 @@ def test_cli_writes_export_and_summary(tmp_path: Path) -> None:
     assert result.exit_code == 0, result.output
     assert "Wrote" in result.output
     assert (tmp_path / "out" / "tickets.csv").is_file()
+
+
+def test_cli_progress_bar_for_large_exports(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from bt2twenty.cli import sample_commands
+
+    monkeypatch.setattr(sample_commands, "PROGRESS_BAR_MIN_ROWS", 0)
+    result = CliRunner().invoke(app, ["sample-export", str(tmp_path / "out"), "--scale", "0.5"])
+
+    assert result.exit_code == 0, result.output
+    assert "Writing sample export" in result.output
+
+
+def test_cli_rejects_non_empty_folder(tmp_path: Path) -> None:
+    (tmp_path / "keep.txt").write_text("x")
+    result = CliRunner().invoke(app, ["sample-export", str(tmp_path)])
+
+    assert result.exit_code == 2
+    assert "not empty" in result.output

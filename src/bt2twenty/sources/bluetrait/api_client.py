@@ -34,8 +34,9 @@ from urllib.parse import urlsplit
 import httpx
 import stamina
 
-from bt2twenty.errors import ConfigError, SourceError, TransientError
+from bt2twenty.errors import ConfigError, SettingsError, SourceError, TransientError
 from bt2twenty.redaction import register_secret
+from bt2twenty.settings import Settings
 
 logger = logging.getLogger(__name__)
 
@@ -99,6 +100,32 @@ class BluetraitApiClient:
         )
         self._http = httpx.Client(timeout=request_timeout_seconds, transport=transport)
         self._paging: dict[str, PagingStyle] = {}
+
+    @classmethod
+    def from_settings(cls, settings: Settings) -> BluetraitApiClient:
+        """Build a client from the resolved settings, or raise naming what is missing."""
+        missing = []
+        if not settings.bluetrait_url:
+            missing.append(
+                "the Bluetrait API URL (bluetrait_url in bt2twenty.toml, or the environment "
+                "BT2TWENTY_BLUETRAIT_URL)"
+            )
+        if settings.bluetrait_api_key is None:
+            missing.append("the Bluetrait API key (environment BLUETRAIT_API_KEY)")
+        if missing:
+            raise SettingsError("Missing " + " and ".join(missing) + ".", hint=KEY_HINT)
+        assert settings.bluetrait_url is not None
+        assert settings.bluetrait_api_key is not None
+
+        retry = RetryPolicy(
+            attempts=settings.max_attempts, timeout_seconds=settings.max_retry_seconds
+        )
+        return cls(
+            settings.bluetrait_url,
+            settings.bluetrait_api_key.get_secret_value(),
+            request_timeout_seconds=settings.request_timeout_seconds,
+            retry=retry,
+        )
 
     def __enter__(self) -> BluetraitApiClient:
         return self

@@ -173,6 +173,18 @@ def test_server_page_cap_below_limit(bluetrait_api: StartApi, sample_export_dir:
     assert tickets == csv_rows(sample_export_dir, "tickets.csv")
 
 
+def test_filtered_probe_kept_apart(bluetrait_api: StartApi, sample_export_dir: Path) -> None:
+    lines = csv_rows(sample_export_dir, "invoice_lines.csv")
+    one_invoice = lines[0]["invoice_id"]
+    api = bluetrait_api(paging="page", page_size=10)
+    with client_for(api) as client:
+        filtered = client.billing_get_invoice_lines(int(one_invoice))
+        everything = client.billing_get_invoice_lines()
+
+    assert filtered == [line for line in lines if line["invoice_id"] == one_invoice]
+    assert everything == lines
+
+
 def test_max_pages_guard(bluetrait_api: StartApi) -> None:
     api = bluetrait_api(paging="page", page_size=5)
     client = BluetraitApiClient(api.url, api.api_key, max_pages=3, retry=FAST_RETRY)

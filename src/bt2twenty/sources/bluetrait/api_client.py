@@ -99,7 +99,7 @@ class BluetraitApiClient:
             socket_options=[(socket.IPPROTO_TCP, socket.TCP_NODELAY, 1)], retries=0
         )
         self._http = httpx.Client(timeout=request_timeout_seconds, transport=transport)
-        self._paging: dict[str, PagingStyle] = {}
+        self._paging: dict[tuple[str, tuple[tuple[str, str], ...]], PagingStyle] = {}
 
     @classmethod
     def from_settings(cls, settings: Settings) -> BluetraitApiClient:
@@ -207,8 +207,11 @@ class BluetraitApiClient:
 
     def probe_paging(self, action: str, **params: Any) -> PagingStyle:
         """Find which paging parameters `action` honours: limit/offset, page, or none."""
-        if action in self._paging:
-            return self._paging[action]
+        # A filter can shrink the rows to one probe page, which hides the paging style, so each
+        # set of parameters is probed on its own.
+        key = (action, tuple(sorted((name, repr(value)) for name, value in params.items())))
+        if key in self._paging:
+            return self._paging[key]
 
         style: PagingStyle = "none"
         first = _rows_of(self.call(action, **params, limit=PROBE_PAGE_SIZE, offset=0), action)
@@ -226,7 +229,7 @@ class BluetraitApiClient:
                 style = "page"
 
         logger.info("Bluetrait action %s pages with: %s", action, style)
-        self._paging[action] = style
+        self._paging[key] = style
         return style
 
     def _reject_limit_without_offset(
@@ -246,7 +249,7 @@ class BluetraitApiClient:
     # One call
 
     def call(self, action: str, **params: Any) -> Any:
-        """Send one action and return its decoded JSON, retrying 429, 5xx and dropped links."""
+        """Send one action and return its JSON, retrying 429, 5xx and dropped connections."""
         for attempt in stamina.retry_context(
             on=self._retry_delay,
             attempts=self.retry.attempts,

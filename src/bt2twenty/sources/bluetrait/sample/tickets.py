@@ -133,6 +133,7 @@ def ticket_row(plan: SamplePlan, index: int) -> dict[str, str]:
     )
     if index == BACKSLASH_QUOTE_INDEX:
         html = True
+        subject = f"Backup job failed on {device_name()}"
         description = '<p>Saving to "C:\\Users\\Public\\" fails with "Access denied"</p>'
 
     status, active = rng.choice(STATUSES)

@@ -12,6 +12,7 @@ import time
 from collections.abc import Callable, Iterator
 from contextlib import ExitStack, contextmanager
 from dataclasses import dataclass, field
+from functools import partial
 from pathlib import Path
 from typing import TextIO
 
@@ -24,7 +25,7 @@ from bt2twenty.sources.bluetrait.sample.api_bodies import (
     lookup_body,
 )
 from bt2twenty.sources.bluetrait.sample.companies import company_row
-from bt2twenty.sources.bluetrait.sample.layout import HEADERS
+from bt2twenty.sources.bluetrait.sample.layout import CUSTOM_FIELDS, HEADERS
 from bt2twenty.sources.bluetrait.sample.people import client_row, staff_row
 from bt2twenty.sources.bluetrait.sample.php_csv import PhpCsvWriter
 from bt2twenty.sources.bluetrait.sample.plan import SamplePlan
@@ -33,28 +34,6 @@ logger = logging.getLogger(__name__)
 
 DEFAULT_SEED = 20240304
 WRITE_BUFFER_BYTES = 1 << 20
-
-CUSTOM_FIELDS = (
-    (
-        "1",
-        "companies",
-        "cf_1",
-        "Contract Type",
-        "dropdown",
-        "Managed Services|Break/Fix|Block Hours",
-    ),
-    ("2", "companies", "cf_2", "Account Manager", "textinput", ""),
-    ("3", "users", "cf_3", "Preferred Contact Method", "dropdown", "Email|Phone|SMS"),
-    (
-        "4",
-        "tickets",
-        "cf_4",
-        "Affected Service",
-        "dropdown",
-        "Email|Printing|Network|Line of Business App",
-    ),
-    ("5", "tickets", "cf_5", "Billable", "checkbox", ""),
-)
 
 ProgressCallback = Callable[[int], None]
 
@@ -106,47 +85,28 @@ def write_sample_export(
     logger.info("Writing a sample export to %s (scale %s, seed %s)", out_dir, scale, seed)
 
     with _csv_files(out_dir, summary, ["custom_fields.csv", "users.csv"]) as writers:
-        for values in CUSTOM_FIELDS:
-            writers["custom_fields.csv"].write(
-                dict(zip(HEADERS["custom_fields.csv"], values, strict=True))
-            )
+        for custom_field in CUSTOM_FIELDS:
+            writers["custom_fields.csv"].write(custom_field)
         for index in range(plan.counts["users"]):
             writers["users.csv"].write(staff_row(plan, index))
             report.advance()
 
     _write_companies(plan, out_dir, summary, report)
-    _write_simple(
-        out_dir,
-        summary,
-        "clients.csv",
-        plan.counts["clients"],
-        lambda i: client_row(plan, i),
-        report,
-    )
-    _write_simple(
-        out_dir,
-        summary,
-        "projects.csv",
-        plan.counts["projects"],
-        lambda i: work.project_row(plan, i),
-        report,
-    )
-    _write_simple(
-        out_dir,
-        summary,
-        "products.csv",
-        plan.counts["products"],
-        lambda i: billing.product_row(plan, i),
-        report,
-    )
+    independent_rows = {
+        "clients": partial(client_row, plan),
+        "projects": partial(work.project_row, plan),
+        "products": partial(billing.product_row, plan),
+    }
+    for name, make_row in independent_rows.items():
+        _write_simple(out_dir, summary, name, plan.counts[name], make_row, report)
     _write_agents(plan, out_dir, summary, report)
     _write_tickets(plan, out_dir, summary, report)
     _write_simple(
         out_dir,
         summary,
-        "timesheets.csv",
+        "timesheets",
         plan.counts["timesheets"],
-        lambda i: work.timesheet_row(plan, i),
+        partial(work.timesheet_row, plan),
         report,
     )
     _write_invoices(plan, out_dir, summary, report)
@@ -225,9 +185,10 @@ def _write_simple(
     make_row: Callable[[int], dict[str, str]],
     report: _Progress,
 ) -> None:
-    with _csv_files(out_dir, summary, [name]) as writers:
+    file_name = f"{name}.csv"
+    with _csv_files(out_dir, summary, [file_name]) as writers:
         for index in range(count):
-            writers[name].write(make_row(index))
+            writers[file_name].write(make_row(index))
             report.advance()
 
 

@@ -253,6 +253,32 @@ HEADERS: dict[str, tuple[str, ...]] = {
     ),
 }
 
+# The labels of the cf_N columns, as custom_fields.csv lists them.
+CUSTOM_FIELDS: tuple[dict[str, str], ...] = tuple(
+    dict(zip(HEADERS["custom_fields.csv"], values, strict=True))
+    for values in (
+        (
+            "1",
+            "companies",
+            "cf_1",
+            "Contract Type",
+            "dropdown",
+            "Managed Services|Break/Fix|Block Hours",
+        ),
+        ("2", "companies", "cf_2", "Account Manager", "textinput", ""),
+        ("3", "users", "cf_3", "Preferred Contact Method", "dropdown", "Email|Phone|SMS"),
+        (
+            "4",
+            "tickets",
+            "cf_4",
+            "Affected Service",
+            "dropdown",
+            "Email|Printing|Network|Line of Business App",
+        ),
+        ("5", "tickets", "cf_5", "Billable", "checkbox", ""),
+    )
+)
+
 # Read actions whose bodies the export keeps under api/, and the CSV each one is built from.
 API_BODIES: dict[str, str] = {
     "get_companies": "companies.csv",

@@ -121,6 +121,24 @@ def test_reference_export_served_like_its_api_files(
     ]
 
 
+def test_rows_for_file_match_export(bluetrait_api: StartApi, sample_export_dir: Path) -> None:
+    from bt2twenty.sources.bluetrait.api_client import ACTION_FOR_FILE
+
+    with client_for(bluetrait_api()) as client:
+        for file_name in ACTION_FOR_FILE:
+            assert list(client.rows_for_file(file_name)) == csv_rows(
+                sample_export_dir, file_name
+            ), file_name
+
+
+def test_rows_for_uncovered_file_rejected(bluetrait_api: StartApi) -> None:
+    with (
+        client_for(bluetrait_api()) as client,
+        pytest.raises(SourceError, match=r"no read action for clients\.csv"),
+    ):
+        client.rows_for_file("clients.csv")
+
+
 # Paging
 
 

@@ -42,7 +42,13 @@ logger = logging.getLogger(__name__)
 
 API_VERSION = 1
 PagingStyle = Literal["limit_offset", "page", "none"]
-PAGED_ACTIONS = ("get_companies", "get_tickets", "msp_get_agents", "billing_get_invoice_lines")
+# The export file whose rows each list action returns, with the same column names.
+ACTION_FOR_FILE = {
+    "companies.csv": "get_companies",
+    "tickets.csv": "get_tickets",
+    "agents.csv": "msp_get_agents",
+    "invoice_lines.csv": "billing_get_invoice_lines",
+}
 LOOPBACK_HOSTS = ("127.0.0.1", "localhost", "::1")
 # Rows per probe page: small, so that a tenant with a handful of rows still shows two pages.
 PROBE_PAGE_SIZE = 2
@@ -166,6 +172,17 @@ class BluetraitApiClient:
 
     def get_article(self, article_id: int) -> dict[str, str]:
         return _single_row(self.call("get_article", id=article_id), "get_article")
+
+    def rows_for_file(self, file_name: str) -> Iterator[dict[str, str]]:
+        """Yield the API's rows for an export file such as ``tickets.csv``, for hybrid reading."""
+        action = ACTION_FOR_FILE.get(file_name)
+        if action is None:
+            covered = ", ".join(sorted(ACTION_FOR_FILE))
+            raise SourceError(
+                f"The Bluetrait API has no read action for {file_name}; it covers {covered}.",
+                hint=f"Read {file_name} from the export folder instead.",
+            )
+        return self.iter_rows(action)
 
     # Paging
 

@@ -8,7 +8,7 @@ from collections.abc import Iterator
 from datetime import datetime, timedelta
 
 from bt2twenty.sources.bluetrait.sample import australia
-from bt2twenty.sources.bluetrait.sample.companies import company_row
+from bt2twenty.sources.bluetrait.sample.companies import company_reference
 from bt2twenty.sources.bluetrait.sample.plan import (
     SamplePlan,
     format_date,
@@ -43,7 +43,7 @@ ALERT_TYPES = ("disk_space", "offline", "service_stopped", "av_definitions")
 def agent_row(plan: SamplePlan, index: int) -> dict[str, str]:
     """Return agent number `index` (0-based) as its agents.csv row."""
     rng = plan.rng("agent", index)
-    company = company_row(plan, rng.randrange(plan.counts["companies"]))
+    company = company_reference(plan, rng.randrange(plan.counts["companies"]))
     prefix = company["name"].split()[0].upper()[:6]
     purchased = random_moment(rng)
     warranty = "" if rng.random() < 0.1 else format_date(purchased + timedelta(days=365 * 3))

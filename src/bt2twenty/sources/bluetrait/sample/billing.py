@@ -8,8 +8,8 @@ from dataclasses import dataclass
 from datetime import timedelta
 from decimal import ROUND_HALF_UP, Decimal
 
-from bt2twenty.sources.bluetrait.sample.companies import company_row
-from bt2twenty.sources.bluetrait.sample.people import client_row, random_client_index
+from bt2twenty.sources.bluetrait.sample.companies import company_reference
+from bt2twenty.sources.bluetrait.sample.people import client_reference, random_client_index
 from bt2twenty.sources.bluetrait.sample.plan import SamplePlan, format_date, random_moment
 
 logger = logging.getLogger(__name__)
@@ -73,8 +73,8 @@ def invoice(plan: SamplePlan, index: int, first_line_id: int) -> Invoice:
     """Return billing record `index` (0-based) with its lines, numbered from `first_line_id`."""
     rng = plan.rng("invoice", index)
     client_index = random_client_index(plan, rng)
-    client = client_row(plan, client_index)
-    company = company_row(plan, plan.company_of_client(client_index))
+    client = client_reference(plan, client_index)
+    company = company_reference(plan, plan.company_of_client(client_index))
     kind = rng.choice(("invoice", "invoice", "invoice", "quote", "purchase_order"))
     if index == GST_MISMATCH_INDEX:
         kind = "invoice"

@@ -46,9 +46,27 @@ def company_row(plan: SamplePlan, index: int) -> dict[str, str]:
     return _ordinary_company(plan, index)
 
 
-def _ordinary_company(plan: SamplePlan, index: int) -> dict[str, str]:
-    rng = plan.rng("company", index)
+# Names are cached far deeper than rows: a name is short, and tickets, agents and invoices
+# need only the name of the company they point at.
+@functools.lru_cache(maxsize=65536)
+def company_name(plan: SamplePlan, index: int) -> str:
+    """Return the name of company `index` without building the rest of its row."""
+    count = plan.counts["companies"]
+    if index == count - 2:
+        return company_name(plan, DUPLICATE_OF_INDEX)
+    if index == count - 1:
+        return company_name(plan, UPPER_CASE_OF_INDEX).upper() + " "
+    name, _ = _draw_name(plan.rng("company", index), index)
+    return name
 
+
+def company_reference(plan: SamplePlan, index: int) -> dict[str, str]:
+    """Return the id and name of company `index`, the columns other rows copy from it."""
+    return {"id": str(plan.company_id(index)), "name": company_name(plan, index)}
+
+
+def _draw_name(rng: random.Random, index: int) -> tuple[str, str]:
+    # The first draws of a company's random stream, so company_name and company_row agree.
     place = rng.choice(australia.PLACE_WORDS)
     industry = rng.choice(australia.INDUSTRIES)
     suffix = rng.choice(australia.COMPANY_SUFFIXES)
@@ -56,6 +74,13 @@ def _ordinary_company(plan: SamplePlan, index: int) -> dict[str, str]:
     domain = australia.domain_for(name)
     if index == MOJIBAKE_INDEX:
         name = australia.mangle_encoding(rng.choice(australia.ACCENTED_COMPANY_NAMES) + " Pty Ltd")
+    return name, domain
+
+
+def _ordinary_company(plan: SamplePlan, index: int) -> dict[str, str]:
+    rng = plan.rng("company", index)
+
+    name, domain = _draw_name(rng, index)
 
     locality = australia.LOCALITIES[19] if index == NT_INDEX else rng.choice(australia.LOCALITIES)
     address = f"{rng.randrange(1, 400)} {rng.choice(australia.STREETS)}"

@@ -7,7 +7,7 @@ import logging
 from collections.abc import Iterator
 from datetime import timedelta
 
-from bt2twenty.sources.bluetrait.sample.companies import company_row
+from bt2twenty.sources.bluetrait.sample.companies import company_reference
 from bt2twenty.sources.bluetrait.sample.plan import SamplePlan, format_datetime, random_moment
 
 logger = logging.getLogger(__name__)
@@ -63,7 +63,7 @@ def password_rows(plan: SamplePlan, index: int) -> Iterator[dict[str, str]]:
     ``S3cr3t!`` and a digest fragment, the old one ``OldPass<n>``.
     """
     rng = plan.rng("password", index)
-    company = company_row(plan, rng.randrange(plan.counts["companies"]))
+    company = company_reference(plan, rng.randrange(plan.counts["companies"]))
     short_name = company["name"].split()[0]
     number = index + 1
     added = random_moment(rng)

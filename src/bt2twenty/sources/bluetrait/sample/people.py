@@ -12,7 +12,7 @@ import random
 from datetime import timedelta
 
 from bt2twenty.sources.bluetrait.sample import australia
-from bt2twenty.sources.bluetrait.sample.companies import company_row
+from bt2twenty.sources.bluetrait.sample.companies import company_name, company_row
 from bt2twenty.sources.bluetrait.sample.plan import (
     HISTORY_DAYS,
     HISTORY_START,
@@ -67,17 +67,7 @@ def client_row(plan: SamplePlan, index: int) -> dict[str, str]:
     company = company_row(plan, plan.company_of_client(index))
     domain = _email_domain(company)
 
-    first, last = rng.choice(australia.FIRST_NAMES), rng.choice(australia.LAST_NAMES)
-    roll = rng.random()
-    if index == FIRST_NAME_ONLY_INDEX or roll < 0.03:
-        name, local = first, _local_part(first)
-    elif roll < 0.07:
-        name = rng.choice(australia.ROLE_NAMES)
-        local = "admin"
-    elif roll < 0.10:
-        name, local = f"{last}, {first}", _local_part(f"{first}.{last}")
-    else:
-        name, local = f"{first} {last}", _local_part(f"{first}.{last}")
+    first, name, local = _draw_name(rng, index)
 
     email = f"{local}@{domain}"
     username = email
@@ -104,6 +94,39 @@ def client_row(plan: SamplePlan, index: int) -> dict[str, str]:
         "date_added": format_datetime(random_moment(rng)),
         "cf_3": rng.choice(CONTACT_METHODS),
     }
+
+
+@functools.lru_cache(maxsize=16384)
+def client_reference(plan: SamplePlan, index: int) -> dict[str, str]:
+    """Return the columns tickets and invoices copy from client `index`: id, name, company_id
+    and company_name, without building the rest of its row.
+    """
+    if index == plan.counts["clients"] - 1:
+        row = _orphan_client(plan, index)
+    else:
+        _, name, _ = _draw_name(plan.rng("client", index), index)
+        company_index = plan.company_of_client(index)
+        row = {
+            "id": str(plan.client_id(index)),
+            "name": name,
+            "company_id": str(plan.company_id(company_index)),
+            "company_name": company_name(plan, company_index),
+        }
+    return {column: row[column] for column in ("id", "name", "company_id", "company_name")}
+
+
+def _draw_name(rng: random.Random, index: int) -> tuple[str, str, str]:
+    # The first draws of a client's random stream: first name, display name and email local
+    # part. Clients without a last name are a first name alone or a role such as Reception.
+    first, last = rng.choice(australia.FIRST_NAMES), rng.choice(australia.LAST_NAMES)
+    roll = rng.random()
+    if index == FIRST_NAME_ONLY_INDEX or roll < 0.03:
+        return first, first, _local_part(first)
+    if roll < 0.07:
+        return first, rng.choice(australia.ROLE_NAMES), "admin"
+    if roll < 0.10:
+        return first, f"{last}, {first}", _local_part(f"{first}.{last}")
+    return first, f"{first} {last}", _local_part(f"{first}.{last}")
 
 
 def _orphan_client(plan: SamplePlan, index: int) -> dict[str, str]:

@@ -18,7 +18,11 @@ from datetime import datetime, timedelta
 from bt2twenty.sources.bluetrait.sample import ticket_text
 from bt2twenty.sources.bluetrait.sample.assets import agent_row
 from bt2twenty.sources.bluetrait.sample.australia import mangle_encoding
-from bt2twenty.sources.bluetrait.sample.people import client_row, random_client_index, staff_row
+from bt2twenty.sources.bluetrait.sample.people import (
+    client_reference,
+    random_client_index,
+    staff_row,
+)
 from bt2twenty.sources.bluetrait.sample.plan import (
     SamplePlan,
     existing_local_time,
@@ -112,7 +116,7 @@ def ticket_row(plan: SamplePlan, index: int) -> dict[str, str]:
     """Return ticket number `index` (0-based) as its tickets.csv row."""
     rng = plan.rng("ticket", index)
     links = ticket_links(plan, index)
-    client = client_row(plan, links.client_index)
+    client = client_reference(plan, links.client_index)
     owner_id, owner_name = client["id"], client["name"]
     if index == ORPHAN_OWNER_INDEX:
         owner_id, owner_name = str(plan.orphan_user_id), "Former Client"

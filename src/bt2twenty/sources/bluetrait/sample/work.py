@@ -6,7 +6,7 @@ import logging
 from datetime import timedelta
 from decimal import Decimal
 
-from bt2twenty.sources.bluetrait.sample.companies import company_row
+from bt2twenty.sources.bluetrait.sample.companies import company_reference
 from bt2twenty.sources.bluetrait.sample.people import staff_row
 from bt2twenty.sources.bluetrait.sample.plan import (
     SamplePlan,
@@ -36,7 +36,7 @@ DURATIONS_MINUTES = (15, 30, 45, 60, 75, 90, 120, 180)
 def project_row(plan: SamplePlan, index: int) -> dict[str, str]:
     """Return project number `index` (0-based) as its projects.csv row."""
     rng = plan.rng("project", index)
-    company = company_row(plan, rng.randrange(plan.counts["companies"]))
+    company = company_reference(plan, rng.randrange(plan.counts["companies"]))
     staff_count = plan.counts["users"]
     added = random_moment(rng)
     status = rng.choice(PROJECT_STATUSES)
@@ -71,7 +71,7 @@ def timesheet_row(plan: SamplePlan, index: int) -> dict[str, str]:
         company_id = links.company_id
         project_id = links.project_id
     else:
-        company_id = company_row(plan, rng.randrange(plan.counts["companies"]))["id"]
+        company_id = company_reference(plan, rng.randrange(plan.counts["companies"]))["id"]
         project_id = str(rng.randrange(plan.counts["projects"]) + 1) if rng.random() < 0.3 else ""
 
     start = random_moment(rng, start_hour=7, end_hour=22)

@@ -481,3 +481,18 @@ def test_cli_rejects_non_empty_folder(tmp_path: Path) -> None:
 
     assert result.exit_code == 2
     assert "not empty" in result.output
+
+
+def test_references_match_full_rows() -> None:
+    from bt2twenty.sources.bluetrait.sample.companies import company_reference, company_row
+    from bt2twenty.sources.bluetrait.sample.people import client_reference, client_row
+    from bt2twenty.sources.bluetrait.sample.plan import SamplePlan
+
+    plan = SamplePlan.for_scale(1, 8)
+    for index in range(plan.counts["companies"]):
+        row = company_row(plan, index)
+        assert company_reference(plan, index) == {"id": row["id"], "name": row["name"]}, index
+    for index in range(plan.counts["clients"]):
+        row = client_row(plan, index)
+        expected = {column: row[column] for column in ("id", "name", "company_id", "company_name")}
+        assert client_reference(plan, index) == expected, index

@@ -84,6 +84,7 @@ def _register_commands() -> None:
         discover_commands,
         map_commands,
         run_commands,
+        sample_commands,
         sandbox_commands,
         schema_commands,
     )
@@ -94,6 +95,7 @@ def _register_commands() -> None:
         map_commands,
         schema_commands,
         run_commands,
+        sample_commands,
         sandbox_commands,
     )
     for module in modules:

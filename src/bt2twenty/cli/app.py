@@ -81,6 +81,7 @@ def _register_commands() -> None:
     """Import the verb modules, each of which adds its commands to `app`."""
     from bt2twenty.cli import (
         config_commands,
+        demo_commands,
         discover_commands,
         map_commands,
         run_commands,
@@ -90,6 +91,7 @@ def _register_commands() -> None:
     )
 
     modules = (
+        demo_commands,
         config_commands,
         discover_commands,
         map_commands,

@@ -143,8 +143,8 @@ class ProblemFinder:
                 self.problem(
                     "dst_edge",
                     row.object_name,
-                    f"local times that are {edge} or ambiguous in {self.zone.key}; "
-                    "the mapping step decides how to convert them",
+                    f"local times that do not exist or are ambiguous in {self.zone.key} "
+                    "(daylight saving); the mapping step decides how to convert them",
                 ).add({"source_id": row_id, "field": column, "value": value, "edge": edge})
 
     def finish(self) -> list[Problem]:

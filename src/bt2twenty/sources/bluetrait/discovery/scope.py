@@ -114,7 +114,11 @@ def _problems(document: dict[str, Any]) -> Section:
 
 
 def _example_text(example: dict[str, Any]) -> str:
-    return ", ".join(f"{key} {value}" for key, value in example.items())
+    parts = []
+    for key, value in example.items():
+        rendered = " and ".join(map(str, value)) if isinstance(value, list) else str(value)
+        parts.append(f"{key.replace('_', ' ')} {rendered}")
+    return ", ".join(parts)
 
 
 def _custom_fields(document: dict[str, Any]) -> Section:
@@ -204,9 +208,9 @@ def _values_text(column: dict[str, Any]) -> str:
         return f"{column['filled']} secrets (never shown)"
     distinct = column.get("distinct_values")
     if distinct:
-        shown = list(distinct.items())[:MAX_DISTINCT_SHOWN]
-        more = len(distinct) - len(shown)
-        text = ", ".join(f"{value} ({count})" for value, count in shown)
+        listed = list(distinct.items())[:MAX_DISTINCT_SHOWN]
+        more = len(distinct) - len(listed)
+        text = ", ".join(f"{value} ({count})" for value, count in listed)
         return text + (f", and {more} more" if more > 0 else "")
     return ""
 

@@ -149,21 +149,21 @@ class PhpCsvReader:
         position = start
 
         while True:
+            field_start = position
             field, position, complete = self._parse_field(position)
             if not complete:
                 return None
             fields.append(field)
 
-            if position >= len(buffer):
-                if not self._eof:
-                    return None
-                fields[-1] = _strip_line_end(fields[-1])
-                return fields, position
-            separator = buffer[position]
+            at_end = position >= len(buffer)
+            if at_end and not self._eof:
+                return None
+            if at_end or buffer[position] == "\n":
+                # A CRLF line ending leaves "\r" after the last field, outside any enclosure.
+                if position > field_start and buffer[position - 1] == "\r":
+                    fields[-1] = fields[-1][:-1]
+                return fields, position if at_end else position + 1
             position += 1
-            if separator == "\n":
-                fields[-1] = _strip_line_end(fields[-1])
-                return fields, position
 
     def _parse_field(self, position: int) -> tuple[str, int, bool]:
         """Return (value, position after the field, whether the field is complete)."""
@@ -194,13 +194,6 @@ def _unescape(body: str) -> str:
     if "\\" not in body:
         return body.replace('""', '"')
     return _ESCAPE_OR_DOUBLED_QUOTE.sub(lambda match: '"' if match[0] == '""' else match[0], body)
-
-
-def _strip_line_end(value: str) -> str:
-    """Drop the carriage return a CRLF line ending leaves on the last field of a record."""
-    if value.endswith("\r"):
-        return value[:-1]
-    return value
 
 
 def is_blank(record: RawRecord) -> bool:

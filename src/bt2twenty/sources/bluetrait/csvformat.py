@@ -145,9 +145,16 @@ class PhpCsvReader:
     def _parse_at(self, start: int) -> tuple[list[str], int] | None:
         """Parse one record from `start`; None when the buffer ends before the record does."""
         buffer = self._buffer
-        fields: list[str] = []
-        position = start
+        newline = buffer.find("\n", start)
+        if newline != -1 and buffer.find(QUOTE, start, newline) == -1:
+            # Without a quote, PHP's rules reduce to splitting the line at each delimiter.
+            fields = buffer[start:newline].split(self._delimiter)
+            if fields[-1].endswith("\r"):
+                fields[-1] = fields[-1][:-1]
+            return fields, newline + 1
 
+        fields = []
+        position = start
         while True:
             field_start = position
             field, position, complete = self._parse_field(position)

@@ -181,8 +181,17 @@ class BluetraitExport:
     def _iter_file(
         self, obj: ExportObject, export_file: ExportFile, account: ObjectAccount
     ) -> Iterator[SourceRow]:
-        reader = self._open_reader(export_file)
-        records = iter(reader)
+        with self._open_text(export_file) as text:
+            reader = PhpCsvReader(text, export_file.delimiter)
+            yield from self._iter_records(obj, export_file, account, iter(reader))
+
+    def _iter_records(
+        self,
+        obj: ExportObject,
+        export_file: ExportFile,
+        account: ObjectAccount,
+        records: Iterator[RawRecord],
+    ) -> Iterator[SourceRow]:
         header = self._read_header(export_file, records)
         if header is None:
             return
@@ -228,7 +237,8 @@ class BluetraitExport:
                 reason = f"{failure}; the rest of the file is held in this one reject"
                 self._reject(export_file, failure.first_line, failure.first_line, reason, None)
 
-    def _open_reader(self, export_file: ExportFile) -> PhpCsvReader:
+    def _open_text(self, export_file: ExportFile) -> io.TextIOWrapper:
+        """Open the file as text in its detected encoding, after detecting its delimiter."""
         opener = self._source.opener(export_file.entry)
         if export_file.encoding is None:
             export_file.encoding = detect_encoding(opener)
@@ -239,8 +249,7 @@ class BluetraitExport:
         export_file.delimiter = detect_delimiter(sample.decode(encoding, errors="replace"))
 
         counted = self._source.opener(export_file.entry, counted=True)()
-        text = io.TextIOWrapper(counted, encoding=encoding, errors="replace", newline="")
-        return PhpCsvReader(text, export_file.delimiter)
+        return io.TextIOWrapper(counted, encoding=encoding, errors="replace", newline="")
 
     def _read_header(
         self, export_file: ExportFile, records: Iterator[RawRecord]

@@ -38,9 +38,9 @@ def php_fputcsv(fields: list[str]) -> str:
 def survives_php_round_trip(field: str) -> bool:
     """Return False where fgetcsv itself misreads fputcsv's output.
 
-    fputcsv leaves a quote undoubled after any backslash, but fgetcsv pairs backslashes, so a
-    quote (or the closing quote) after an even run of backslashes, or the closing quote after
-    an odd run at the end of the value, is read differently from what was written.
+    fputcsv leaves a quote undoubled after any backslash, but fgetcsv pairs backslashes. So
+    fgetcsv misreads a quote after an even run of backslashes. It also misreads the closing
+    quote after an odd run of backslashes at the end of the value.
     """
     for run in re.finditer(r'(\\+)"', field):
         if len(run.group(1)) % 2 == 0:

@@ -115,3 +115,12 @@ def test_cli_missing_source_fails_clearly(tmp_path: Path) -> None:
     )
     assert result.exit_code == 2
     assert "does not exist" in result.output
+
+
+def test_cli_unknown_zone_rejected(tmp_path: Path) -> None:
+    source = _export(tmp_path / "export")
+    result = CliRunner().invoke(
+        app, ["discover", str(source), "--out", str(tmp_path / "o"), "--zone", "Mars/Olympus"]
+    )
+    assert result.exit_code == 2
+    assert "unknown time zone 'Mars/Olympus'" in result.output

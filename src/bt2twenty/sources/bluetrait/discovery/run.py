@@ -9,8 +9,9 @@ from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
-from zoneinfo import ZoneInfo
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
+from bt2twenty.errors import SettingsError
 from bt2twenty.sources.bluetrait.dates import DateOrder
 from bt2twenty.sources.bluetrait.discovery.estimate import (
     DEFAULT_BATCH_SIZE,
@@ -97,7 +98,7 @@ def discover(
     from bt2twenty.sources.bluetrait.discovery.scope import write_scope
 
     options = options or DiscoverOptions()
-    zone = ZoneInfo(options.zone)
+    zone = _load_zone(options.zone)
     out_dir.mkdir(parents=True, exist_ok=True)
     logger.info("Discovery of %s started; output in %s", source, out_dir)
 
@@ -116,6 +117,16 @@ def discover(
     profile.paths.update(write_scope(document, out_dir))
     logger.info("Discovery of %s finished", source)
     return profile
+
+
+def _load_zone(name: str) -> ZoneInfo:
+    try:
+        return ZoneInfo(name)
+    except (ZoneInfoNotFoundError, ValueError) as failure:
+        raise SettingsError(
+            f"unknown time zone {name!r}",
+            hint="Use an IANA zone name such as Australia/Sydney or Australia/Perth.",
+        ) from failure
 
 
 def _scan_objects(

@@ -124,3 +124,18 @@ def test_cli_unknown_zone_rejected(tmp_path: Path) -> None:
     )
     assert result.exit_code == 2
     assert "unknown time zone 'Mars/Olympus'" in result.output
+
+
+def test_secret_quoted_elsewhere_masked(tmp_path: Path) -> None:
+    source = tmp_path / "export"
+    source.mkdir()
+    (source / "passwords.csv").write_text(
+        "id,name,password,old\n1,Router,Tr0ub4dor&3-horse,0\n", encoding="utf-8"
+    )
+    (source / "tickets.csv").write_text(
+        "id,subject\n1,Router login is Tr0ub4dor&3-horse\n", encoding="utf-8"
+    )
+    discover(source, tmp_path / "out")
+    for name in ("source-profile.json", "scope.md", "scope.html"):
+        text = (tmp_path / "out" / name).read_text(encoding="utf-8")
+        assert "Tr0ub4dor&3-horse" not in text, name

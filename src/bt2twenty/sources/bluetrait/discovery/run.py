@@ -12,6 +12,7 @@ from typing import Any
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from bt2twenty.errors import SettingsError
+from bt2twenty.redaction import redact
 from bt2twenty.sources.bluetrait.dates import DateOrder
 from bt2twenty.sources.bluetrait.discovery.estimate import (
     DEFAULT_BATCH_SIZE,
@@ -109,6 +110,9 @@ def discover(
         problems = finder.finish()
         document = _build_document(export, scans, problems, finder, facts, options)
 
+    # A secret may also sit in another column (a ticket that quotes a password), so every text
+    # value is masked against the secrets registered while reading.
+    document = _redact_values(document)
     profile = SourceProfile(document)
     profile.paths["profile"] = out_dir / PROFILE_FILE
     profile.paths["profile"].write_text(
@@ -117,6 +121,16 @@ def discover(
     profile.paths.update(write_scope(document, out_dir))
     logger.info("Discovery of %s finished", source)
     return profile
+
+
+def _redact_values(value: Any) -> Any:
+    if isinstance(value, str):
+        return redact(value)
+    if isinstance(value, dict):
+        return {redact(str(key)): _redact_values(item) for key, item in value.items()}
+    if isinstance(value, list):
+        return [_redact_values(item) for item in value]
+    return value
 
 
 def _load_zone(name: str) -> ZoneInfo:

@@ -139,3 +139,36 @@ def test_secret_quoted_elsewhere_masked(tmp_path: Path) -> None:
     for name in ("source-profile.json", "scope.md", "scope.html"):
         text = (tmp_path / "out" / name).read_text(encoding="utf-8")
         assert "Tr0ub4dor&3-horse" not in text, name
+
+
+def test_excel_damage_reported(tmp_path: Path) -> None:
+    source = tmp_path / "export"
+    source.mkdir()
+    (source / "companies.csv").write_text(
+        "id,name,postcode\n1,Darwin Dental,800\n2,Acme,2000\n", encoding="utf-8"
+    )
+    (source / "agents.csv").write_text(
+        "id,name,hw_serial_number\n1,PC1,5.00E+11\n2,PC2,5CD1234XYZ\n", encoding="utf-8"
+    )
+    document = discover(source, tmp_path / "out").document
+    damage = {
+        (problem["object"], problem["examples"][0]["field"]): problem["count"]
+        for problem in document["problems"]
+        if problem["kind"] == "excel_damage"
+    }
+    assert damage == {("companies", "postcode"): 1, ("agents", "hw_serial_number"): 1}
+
+
+def test_users_file_split_by_group_id(tmp_path: Path) -> None:
+    source = tmp_path / "export"
+    source.mkdir()
+    (source / "users.csv").write_text(
+        "id,name,email,group_id\n1,Tom Tech,tom@msp.au,4\n2,Jane Client,jane@acme.au,1\n",
+        encoding="utf-8",
+    )
+    document = discover(source, tmp_path / "out").document
+    rows = {entry["name"]: entry["rows_read"] for entry in document["objects"]}
+    assert rows == {"users": 1, "clients": 1}
+    clients = next(entry for entry in document["objects"] if entry["name"] == "clients")
+    assert clients["row_filter"] == "submitters"
+    assert clients["files"][0]["path"] == "users.csv"

@@ -139,6 +139,18 @@ def _column_problems(object_name: str, column: dict[str, Any]) -> list[dict[str,
             )
         )
 
+    if column.get("excel_damage"):
+        found.append(
+            _problem(
+                "excel_damage",
+                object_name,
+                "values Excel rewrote (5.00E+11 numbers, postcodes without their leading zero); "
+                "recover them from Bluetrait or fix them in mapping",
+                [{"field": column["name"], "examples": column["examples"]}],
+                column["excel_damage"],
+            )
+        )
+
     dates = column.get("dates")
     if dates and dates["ambiguous"]:
         found.append(

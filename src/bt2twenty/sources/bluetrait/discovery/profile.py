@@ -121,6 +121,8 @@ class ColumnProfile:
             matched.append("url")
         if ("<" in text or "&" in text) and kinds.has_html(text):
             matched.append("html")
+        if kinds.is_excel_damaged(self.name, text):
+            matched.append("excel_damage")
         return tuple(matched), date_kind
 
     def _check_mojibake(self, value: str) -> None:
@@ -200,6 +202,8 @@ class ColumnProfile:
             result["dates"] = self._dates_dict(default_order)
         if self.multi_email_cells:
             result["multi_email_cells"] = self.multi_email_cells
+        if self.matches.get("excel_damage"):
+            result["excel_damage"] = self.matches["excel_damage"]
         if self.mojibake:
             result["mojibake"] = {"count": self.mojibake, "examples": self.mojibake_examples}
         return result

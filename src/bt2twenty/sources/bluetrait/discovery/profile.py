@@ -65,23 +65,27 @@ class ColumnProfile:
             return
 
         self._count_distinct(value)
-        example = value[:MAX_TRACKED_LENGTH]
-        if len(self.examples) < MAX_EXAMPLES and example not in self.examples:
-            self.examples.append(example)
+        if len(self.examples) < MAX_EXAMPLES:
+            example = value[:MAX_TRACKED_LENGTH]
+            if example not in self.examples:
+                self.examples.append(example)
         self._match_types(value)
         self._check_mojibake(value)
 
     def _count_distinct(self, value: str) -> None:
-        parts = TAG_SPLIT.split(value) if self.name in TAG_COLUMNS else [value]
-        for part in parts:
-            if len(part) > MAX_TRACKED_LENGTH:
-                self.distinct_overflow = True
-            elif part in self.distinct:
-                self.distinct[part] += 1
-            elif len(self.distinct) < DISTINCT_CAP:
-                self.distinct[part] = 1
-            else:
-                self.distinct_overflow = True
+        if self.name not in TAG_COLUMNS:
+            self._count_one_distinct(value)
+            return
+        for part in TAG_SPLIT.split(value):
+            self._count_one_distinct(part)
+
+    def _count_one_distinct(self, part: str) -> None:
+        if part in self.distinct:
+            self.distinct[part] += 1
+        elif len(part) > MAX_TRACKED_LENGTH or len(self.distinct) >= DISTINCT_CAP:
+            self.distinct_overflow = True
+        else:
+            self.distinct[part] = 1
 
     def _match_types(self, value: str) -> None:
         """Count the types `value` fits; repeated values reuse their first result."""

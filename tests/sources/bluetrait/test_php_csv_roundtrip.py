@@ -8,6 +8,7 @@ import re
 from hypothesis import given
 from hypothesis import strategies as st
 
+from bt2twenty.sources.bluetrait import csvformat
 from bt2twenty.sources.bluetrait.csvformat import PhpCsvReader
 
 NEEDS_ENCLOSURE = set(',"\\\n\r\t ')
@@ -79,3 +80,21 @@ def test_misread_case_matches_php() -> None:
     value = 'a\\\\"b'
     assert not survives_php_round_trip(value)
     assert _read(php_fputcsv([value, "x"])) == [['a\\\\b"', "x"]]
+
+
+@given(
+    st.lists(
+        st.lists(field_text.filter(survives_php_round_trip), min_size=2, max_size=4),
+        min_size=1,
+        max_size=6,
+    ),
+    st.integers(min_value=1, max_value=9),
+)
+def test_chunk_boundaries_change_nothing(records: list[list[str]], chunk: int) -> None:
+    text = "".join(php_fputcsv(fields) for fields in records)
+    original = csvformat.READ_CHUNK_CHARS
+    csvformat.READ_CHUNK_CHARS = chunk
+    try:
+        assert _read(text) == records
+    finally:
+        csvformat.READ_CHUNK_CHARS = original

@@ -9,7 +9,7 @@ from typing import Any
 
 from bt2twenty.sources.bluetrait.dates import DateColumnEvidence, DateKind, DateOrder, classify
 from bt2twenty.sources.bluetrait.discovery import values as kinds
-from bt2twenty.sources.bluetrait.encoding import find_mojibake
+from bt2twenty.sources.bluetrait.encoding import MojibakeFinding, find_mojibake
 
 logger = logging.getLogger(__name__)
 
@@ -28,6 +28,16 @@ HTML_THRESHOLD = 0.2
 TAG_COLUMNS = frozenset({"tags", "labels", "tag"})
 DATE_NAME = re.compile(r"date|_at$|^at_|time|expires|last_seen|last_login|added|modified|due")
 TAG_SPLIT = re.compile(r"\s*[;,|]\s*")
+
+
+@dataclass(frozen=True, slots=True)
+class _Observation:
+    """What one distinct value is: the types it fits, its date shape, and mojibake if any."""
+
+    matched: tuple[str, ...]
+    date_kind: DateKind | None
+    multi_email: bool
+    mojibake: MojibakeFinding | None
 
 
 @dataclass
@@ -51,35 +61,34 @@ class ColumnProfile:
     multi_email_cells: int = 0
     mojibake: int = 0
     mojibake_examples: list[dict[str, str]] = field(default_factory=list)
-    _known_matches: dict[str, tuple[tuple[str, ...], DateKind | None]] = field(
-        default_factory=dict, repr=False
-    )
+    _observations: dict[str, _Observation] = field(default_factory=dict, repr=False)
+    _is_tags: bool = field(default=False, repr=False)
+
+    def __post_init__(self) -> None:
+        self._is_tags = self.name in TAG_COLUMNS
 
     def add(self, value: str) -> None:
         """Profile one raw value of the column."""
         if value == "" or value.isspace():
             return
         self.filled += 1
-        self.max_length = max(self.max_length, len(value))
+        if len(value) > self.max_length:
+            self.max_length = len(value)
         if self.secret:
             return
 
-        self._count_distinct(value)
+        if self._is_tags:
+            for part in TAG_SPLIT.split(value):
+                self._count_distinct(part)
+        else:
+            self._count_distinct(value)
         if len(self.examples) < MAX_EXAMPLES:
             example = value[:MAX_TRACKED_LENGTH]
             if example not in self.examples:
                 self.examples.append(example)
-        self._match_types(value)
-        self._check_mojibake(value)
+        self._apply(value, self._observe(value))
 
-    def _count_distinct(self, value: str) -> None:
-        if self.name not in TAG_COLUMNS:
-            self._count_one_distinct(value)
-            return
-        for part in TAG_SPLIT.split(value):
-            self._count_one_distinct(part)
-
-    def _count_one_distinct(self, part: str) -> None:
+    def _count_distinct(self, part: str) -> None:
         if part in self.distinct:
             self.distinct[part] += 1
         elif len(part) > MAX_TRACKED_LENGTH or len(self.distinct) >= DISTINCT_CAP:
@@ -87,21 +96,29 @@ class ColumnProfile:
         else:
             self.distinct[part] = 1
 
-    def _match_types(self, value: str) -> None:
-        """Count the types `value` fits; repeated values reuse their first result."""
-        known = self._known_matches.get(value)
-        if known is None:
-            known = self._classify(value)
-            if len(self._known_matches) < MATCH_CACHE_SIZE and len(value) <= MAX_TRACKED_LENGTH:
-                self._known_matches[value] = known
+    def _observe(self, value: str) -> _Observation:
+        """Classify `value`; repeated short values reuse their first result."""
+        observation = self._observations.get(value)
+        if observation is not None:
+            return observation
 
-        matched, date_kind = known
-        if date_kind is not None:
-            self.dates.add(value.strip(), date_kind)
-        if "email" in matched and len(kinds.emails_in(value)) > 1:
+        matched, date_kind = self._classify(value)
+        multi_email = "email" in matched and len(kinds.emails_in(value)) > 1
+        observation = _Observation(matched, date_kind, multi_email, find_mojibake(value))
+        if len(self._observations) < MATCH_CACHE_SIZE and len(value) <= MAX_TRACKED_LENGTH:
+            self._observations[value] = observation
+        return observation
+
+    def _apply(self, value: str, observation: _Observation) -> None:
+        matches = self.matches
+        for kind in observation.matched:
+            matches[kind] = matches.get(kind, 0) + 1
+        if observation.date_kind is not None:
+            self.dates.add(value.strip(), observation.date_kind)
+        if observation.multi_email:
             self.multi_email_cells += 1
-        for kind in matched:
-            self.matches[kind] = self.matches.get(kind, 0) + 1
+        if observation.mojibake is not None:
+            self._add_mojibake(observation.mojibake)
 
     def _classify(self, value: str) -> tuple[tuple[str, ...], DateKind | None]:
         text = value.strip()
@@ -129,15 +146,13 @@ class ColumnProfile:
             matched.append("excel_damage")
         return tuple(matched), date_kind
 
-    def _check_mojibake(self, value: str) -> None:
-        finding = find_mojibake(value)
-        if finding is None:
-            return
+    def _add_mojibake(self, finding: MojibakeFinding) -> None:
         self.mojibake += 1
-        seen = any(example["value"] == finding.value[:200] for example in self.mojibake_examples)
+        value = finding.value[:MAX_TRACKED_LENGTH]
+        seen = any(example["value"] == value for example in self.mojibake_examples)
         if not seen and len(self.mojibake_examples) < MAX_EXAMPLES:
             self.mojibake_examples.append(
-                {"value": finding.value[:200], "proposed": finding.proposed[:200]}
+                {"value": value, "proposed": finding.proposed[:MAX_TRACKED_LENGTH]}
             )
 
     def share(self, kind: str) -> float:

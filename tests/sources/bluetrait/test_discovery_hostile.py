@@ -172,3 +172,16 @@ def test_users_file_split_by_group_id(tmp_path: Path) -> None:
     clients = next(entry for entry in document["objects"] if entry["name"] == "clients")
     assert clients["row_filter"] == "submitters"
     assert clients["files"][0]["path"] == "users.csv"
+
+
+def test_scope_names_encoding_and_delimiter(tmp_path: Path) -> None:
+    source = tmp_path / "export"
+    source.mkdir()
+    body = "id;name;notes\n" + "".join(
+        f"{i};Caf\u00e9 {i};r\u00e9sum\u00e9 sent\n" for i in range(40)
+    )
+    (source / "companies.csv").write_bytes(body.encode("cp1252"))
+    discover(source, tmp_path / "out")
+    markdown = (tmp_path / "out" / "scope.md").read_text(encoding="utf-8")
+    assert "companies.csv (cp1252" in markdown
+    assert "semicolons)" in markdown

@@ -83,7 +83,7 @@ def _objects(document: dict[str, Any]) -> Section:
     rows = [
         [
             entry["name"],
-            f"{entry['source']}: " + ", ".join(file["path"] for file in entry["files"]),
+            f"{entry['source']}: " + ", ".join(_file_text(file) for file in entry["files"]),
             str(entry["rows_read"]),
             str(entry["rows_yielded"]),
             str(entry["rows_rejected"]),
@@ -94,6 +94,21 @@ def _objects(document: dict[str, Any]) -> Section:
         for entry in document["objects"]
     ]
     return ("Objects", ["Every row read is either yielded or rejected.", (header, rows)])
+
+
+def _file_text(file: dict[str, Any]) -> str:
+    """Return "path (encoding, delimiter)", with the detection confidence when below 1."""
+    details = []
+    encoding = file.get("encoding")
+    if encoding:
+        text = encoding["encoding"]
+        if encoding["confidence"] < 1:
+            text += f" at {encoding['confidence']:.0%} confidence"
+        details.append(text)
+    delimiter = {",": "", ";": "semicolons", "\t": "tabs", "|": "pipes"}.get(file["delimiter"])
+    if delimiter:
+        details.append(delimiter)
+    return f"{file['path']} ({', '.join(details)})" if details else file["path"]
 
 
 def _problems(document: dict[str, Any]) -> Section:

@@ -185,3 +185,16 @@ def test_scope_names_encoding_and_delimiter(tmp_path: Path) -> None:
     markdown = (tmp_path / "out" / "scope.md").read_text(encoding="utf-8")
     assert "companies.csv (cp1252" in markdown
     assert "semicolons)" in markdown
+
+
+def test_excel_serial_dates_recognised(tmp_path: Path) -> None:
+    source = tmp_path / "export"
+    source.mkdir()
+    (source / "timesheets.csv").write_text(
+        "id,date,start_time,hours\n1,45355,45355.375,1.5\n2,45356,45356.5,2\n", encoding="utf-8"
+    )
+    columns = _columns(discover(source, tmp_path / "out").document, "timesheets")
+    assert columns["date"]["type"] == "date"
+    assert columns["date"]["dates"]["formats"] == {"excel_serial": 2}
+    assert columns["start_time"]["type"] == "datetime"
+    assert columns["hours"]["type"] == "decimal"

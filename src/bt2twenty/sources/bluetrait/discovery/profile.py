@@ -32,7 +32,7 @@ TAG_SPLIT = re.compile(r"\s*[;,|]\s*")
 
 @dataclass(frozen=True, slots=True)
 class _Observation:
-    """What one distinct value is: the types it fits, its date shape, and mojibake if any."""
+    """The classification of one distinct value: types, date shape and any mojibake finding."""
 
     matched: tuple[str, ...]
     date_kind: DateKind | None

@@ -50,7 +50,7 @@ class DiscoverOptions:
 
 @dataclass
 class SourceProfile:
-    """Everything discovery learned about an export; `document` is what the JSON file holds."""
+    """Everything discovery learned about an export; `document` is the JSON file's content."""
 
     document: dict[str, Any]
     paths: dict[str, Path] = field(default_factory=dict)

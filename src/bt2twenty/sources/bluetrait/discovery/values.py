@@ -69,7 +69,7 @@ def emails_in(value: str) -> list[str]:
 
 
 def is_email_cell(value: str) -> bool:
-    """Return True when a cell holds only email addresses (and separators or display names)."""
+    """Return True when a cell contains only email addresses, separators and display names."""
     found = emails_in(value)
     if not found:
         return False

@@ -93,6 +93,14 @@ def test_zip_source_with_rejects(tmp_path: Path) -> None:
     assert (entry["rows_read"], entry["rows_yielded"], entry["rows_rejected"]) == (3, 2, 1)
     assert entry["balanced"]
     assert Path(entry["reject_file"]).is_file()
+    assert entry["reject_examples"] == [
+        {
+            "file": "companies.csv",
+            "first_line": 3,
+            "last_line": 3,
+            "reason": "expected 2 fields (from the header), found 3; the extra fields are not empty",
+        }
+    ]
 
 
 def test_cli_discover_writes_files(tmp_path: Path) -> None:

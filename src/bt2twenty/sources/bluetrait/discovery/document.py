@@ -63,6 +63,15 @@ def object_entries(
                 "blank_lines": account.blank_lines,
                 "balanced": account.balanced,
                 "reject_file": _reject_path(export, obj.name),
+                "reject_examples": [
+                    {
+                        "file": reject.file,
+                        "first_line": reject.first_line,
+                        "last_line": reject.last_line,
+                        "reason": reject.reason,
+                    }
+                    for reject in export.rejects.samples.get(obj.name, [])
+                ],
                 "target": target[0] if target else "unknown object: offered to the mapping step",
                 "mapping": target[1] if target else "custom_schema",
                 "columns": columns,

@@ -101,6 +101,8 @@ def test_zip_source_with_rejects(tmp_path: Path) -> None:
             "reason": "expected 2 fields (from the header), found 3; the extra fields are not empty",
         }
     ]
+    markdown = (tmp_path / "out" / "scope.md").read_text(encoding="utf-8")
+    assert "| companies | companies.csv | 3 | expected 2 fields" in markdown
 
 
 def test_cli_discover_writes_files(tmp_path: Path) -> None:

@@ -36,6 +36,7 @@ def build_sections(document: dict[str, Any]) -> list[Section]:
     return [
         _summary(document),
         _objects(document),
+        _rejects(document),
         _problems(document),
         _custom_fields(document),
         _not_migrating(document),
@@ -94,6 +95,29 @@ def _objects(document: dict[str, Any]) -> Section:
         for entry in document["objects"]
     ]
     return ("Objects", ["Every row read is either yielded or rejected.", (header, rows)])
+
+
+def _rejects(document: dict[str, Any]) -> Section:
+    rows = [
+        [entry["name"], reject["file"], _line_text(reject), reject["reason"]]
+        for entry in document["objects"]
+        for reject in entry["reject_examples"]
+    ]
+    if not rows:
+        return ("Rejected rows", ["No row was rejected."])
+    return (
+        "Rejected rows",
+        [
+            "The first rejects of each object; every reject is in the object's reject file.",
+            (["object", "file", "line", "reason"], rows),
+        ],
+    )
+
+
+def _line_text(reject: dict[str, Any]) -> str:
+    if reject["last_line"] > reject["first_line"]:
+        return f"{reject['first_line']}-{reject['last_line']}"
+    return str(reject["first_line"])
 
 
 def _file_text(file: dict[str, Any]) -> str:

@@ -251,3 +251,15 @@ def test_zip_nested_folders_and_attachment_csv(tmp_path: Path) -> None:
         attachments = sorted(entry.name for entry in export.attachments)
     assert names == ["tickets"]
     assert attachments == ["error log.txt", "report.csv"]
+
+
+def test_line_endings_detected(tmp_path: Path) -> None:
+    _write(tmp_path, "companies.csv", b'id,name\r\n1,"Acme\r\nHQ"\r\n2,Beta\r\n')
+    _write(tmp_path, "products.csv", b"id,name\r1,Widget\r2,Gadget\r")
+    with open_export(tmp_path) as export:
+        companies = [row.values for row in export.iter_rows("companies")]
+        products = [row.values for row in export.iter_rows("products")]
+        endings = {obj.name: obj.files[0].line_ending for obj in export.objects()}
+    assert companies == [{"id": "1", "name": "Acme\r\nHQ"}, {"id": "2", "name": "Beta"}]
+    assert products == [{"id": "1", "name": "Widget"}, {"id": "2", "name": "Gadget"}]
+    assert endings == {"companies": "CRLF", "products": "CR"}

@@ -94,6 +94,7 @@ def _file_entry(export_file: Any) -> dict[str, Any]:
         "recognised": export_file.recognised,
         "encoding": export_file.encoding.as_dict() if export_file.encoding else None,
         "delimiter": export_file.delimiter,
+        "line_ending": export_file.line_ending,
         "duplicate_headers": dict(layout.duplicates) if layout else {},
     }
 

@@ -208,3 +208,15 @@ def test_excel_serial_dates_recognised(tmp_path: Path) -> None:
     assert columns["date"]["dates"]["formats"] == {"excel_serial": 2}
     assert columns["start_time"]["type"] == "datetime"
     assert columns["hours"]["type"] == "decimal"
+
+
+def test_missing_header_reported(tmp_path: Path) -> None:
+    source = tmp_path / "export"
+    source.mkdir()
+    (source / "clients.csv").write_text(
+        "1001,Jo Lee,jo@acme.au,2024-01-02 10:00:00\n1002,Al Ng,al@acme.au,2024-01-03 10:00:00\n",
+        encoding="utf-8",
+    )
+    document = discover(source, tmp_path / "out").document
+    kinds = [(problem["kind"], problem["object"]) for problem in document["problems"]]
+    assert ("missing_header", "clients") in kinds

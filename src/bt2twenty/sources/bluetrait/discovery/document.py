@@ -6,9 +6,10 @@ import logging
 import re
 from typing import TYPE_CHECKING, Any
 
-from bt2twenty.sources.bluetrait.dates import DateOrder
+from bt2twenty.sources.bluetrait.dates import DateOrder, classify
 from bt2twenty.sources.bluetrait.discovery.estimate import TARGETS
 from bt2twenty.sources.bluetrait.discovery.problems import MAX_EXAMPLES
+from bt2twenty.sources.bluetrait.discovery.values import is_decimal
 from bt2twenty.sources.bluetrait.export import BluetraitExport
 
 if TYPE_CHECKING:
@@ -96,7 +97,21 @@ def _file_entry(export_file: Any) -> dict[str, Any]:
         "delimiter": export_file.delimiter,
         "line_ending": export_file.line_ending,
         "duplicate_headers": dict(layout.duplicates) if layout else {},
+        "header_looks_like_data": _header_looks_like_data(layout),
     }
+
+
+def _header_looks_like_data(layout: Any) -> bool:
+    """Return True when half the header cells are numbers, emails or dates (a missing header)."""
+    if layout is None or not layout.columns:
+        return False
+    headers = [column.header.strip() for column in layout.columns if column.header.strip()]
+    data_like = [
+        header
+        for header in headers
+        if is_decimal(header) or "@" in header or classify(header, allow_serial=False)
+    ]
+    return bool(headers) and len(data_like) * 2 >= len(headers)
 
 
 def _column_entry(
@@ -123,6 +138,16 @@ def scan_problems(objects: list[dict[str, Any]]) -> list[dict[str, Any]]:
         for column in entry["columns"]:
             problems.extend(_column_problems(name, column))
         for file in entry["files"]:
+            if file["header_looks_like_data"]:
+                problems.append(
+                    _problem(
+                        "missing_header",
+                        name,
+                        "a first line that looks like data, not column names; the first row "
+                        "was read as the header, so add the header line and run discover again",
+                        [{"file": file["path"]}],
+                    )
+                )
             if file["duplicate_headers"]:
                 problems.append(
                     _problem(

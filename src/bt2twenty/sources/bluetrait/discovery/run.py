@@ -14,6 +14,12 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 from bt2twenty.errors import SettingsError
 from bt2twenty.redaction import redact
 from bt2twenty.sources.bluetrait.dates import DateOrder
+from bt2twenty.sources.bluetrait.discovery.document import (
+    attachment_summary,
+    custom_field_labels,
+    object_entries,
+    scan_problems,
+)
 from bt2twenty.sources.bluetrait.discovery.estimate import (
     DEFAULT_BATCH_SIZE,
     DEFAULT_RATE_LIMIT_PER_MINUTE,
@@ -24,6 +30,7 @@ from bt2twenty.sources.bluetrait.discovery.estimate import (
 )
 from bt2twenty.sources.bluetrait.discovery.problems import Problem, ProblemFinder
 from bt2twenty.sources.bluetrait.discovery.profile import DATE_NAME, ColumnProfile
+from bt2twenty.sources.bluetrait.discovery.scope import write_scope
 from bt2twenty.sources.bluetrait.export import SECRET_COLUMNS, BluetraitExport, open_export
 
 logger = logging.getLogger(__name__)
@@ -96,8 +103,6 @@ def discover(
     Writes ``source-profile.json``, ``scope.md``, ``scope.html`` and, when rows are rejected,
     ``rejects/<object>.rejects.csv``. Returns the profile that was written.
     """
-    from bt2twenty.sources.bluetrait.discovery.scope import write_scope
-
     options = options or DiscoverOptions()
     zone = _load_zone(options.zone)
     out_dir.mkdir(parents=True, exist_ok=True)
@@ -219,13 +224,6 @@ def _build_document(
     facts: _Facts,
     options: DiscoverOptions,
 ) -> dict[str, Any]:
-    from bt2twenty.sources.bluetrait.discovery.document import (
-        attachment_summary,
-        custom_field_labels,
-        object_entries,
-        scan_problems,
-    )
-
     empty = _ObjectScan()
     labels = custom_field_labels(scans.get("custom_fields", empty).kept_rows)
     objects = object_entries(export, scans, labels, options.default_date_order)

@@ -13,7 +13,7 @@ from bt2twenty.sources.bluetrait.discovery.values import is_decimal
 from bt2twenty.sources.bluetrait.export import BluetraitExport
 
 if TYPE_CHECKING:
-    from bt2twenty.sources.bluetrait.discovery.run import _ObjectScan
+    from bt2twenty.sources.bluetrait.discovery.run import ObjectScan
 
 logger = logging.getLogger(__name__)
 
@@ -38,7 +38,7 @@ def custom_field_labels(rows: list[dict[str, str]]) -> dict[tuple[str, str], dic
 
 def object_entries(
     export: BluetraitExport,
-    scans: dict[str, _ObjectScan],
+    scans: dict[str, ObjectScan],
     labels: dict[tuple[str, str], dict[str, str]],
     default_order: DateOrder,
 ) -> list[dict[str, Any]]:

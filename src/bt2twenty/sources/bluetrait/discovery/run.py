@@ -78,7 +78,9 @@ KEPT_OBJECTS = frozenset({"custom_fields", "ticket_attachments"})
 
 
 @dataclass
-class _ObjectScan:
+class ObjectScan:
+    """What one pass over an object gathered: column profiles, row count and kept rows."""
+
     columns: dict[str, ColumnProfile] = field(default_factory=dict)
     rows: int = 0
     kept_rows: list[dict[str, str]] = field(default_factory=list)
@@ -153,11 +155,11 @@ def _scan_objects(
     finder: ProblemFinder,
     facts: _Facts,
     progress: ProgressCallback | None,
-) -> dict[str, _ObjectScan]:
-    scans: dict[str, _ObjectScan] = {}
+) -> dict[str, ObjectScan]:
+    scans: dict[str, ObjectScan] = {}
     total = export.data_bytes
     for obj in export.objects():
-        scan = scans[obj.name] = _ObjectScan()
+        scan = scans[obj.name] = ObjectScan()
         datetime_columns: list[str] | None = None
 
         for row in export.iter_rows(obj.name):
@@ -177,7 +179,7 @@ def _scan_objects(
     return scans
 
 
-def _profile_row(scan: _ObjectScan, values: dict[str, str]) -> None:
+def _profile_row(scan: ObjectScan, values: dict[str, str]) -> None:
     scan.rows += 1
     columns = scan.columns
     for name, value in values.items():
@@ -187,7 +189,7 @@ def _profile_row(scan: _ObjectScan, values: dict[str, str]) -> None:
         column.add(value)
 
 
-def _name_columns(scan: _ObjectScan, export: BluetraitExport, object_name: str) -> None:
+def _name_columns(scan: ObjectScan, export: BluetraitExport, object_name: str) -> None:
     """Give each column profile its header as written and whether it is a known column."""
     obj = export.get(object_name)
     if obj is None:
@@ -218,13 +220,13 @@ def _count_facts(facts: _Facts, object_name: str, values: dict[str, str]) -> Non
 
 def _build_document(
     export: BluetraitExport,
-    scans: dict[str, _ObjectScan],
+    scans: dict[str, ObjectScan],
     problems: list[Problem],
     finder: ProblemFinder,
     facts: _Facts,
     options: DiscoverOptions,
 ) -> dict[str, Any]:
-    empty = _ObjectScan()
+    empty = ObjectScan()
     labels = custom_field_labels(scans.get("custom_fields", empty).kept_rows)
     objects = object_entries(export, scans, labels, options.default_date_order)
     all_problems = [problem.as_dict() for problem in problems]

@@ -79,7 +79,7 @@ KEPT_OBJECTS = frozenset({"custom_fields", "ticket_attachments"})
 
 @dataclass
 class ObjectScan:
-    """What one pass over an object gathered: column profiles, row count and kept rows."""
+    """The result of one pass over an object: column profiles, row count and kept rows."""
 
     columns: dict[str, ColumnProfile] = field(default_factory=dict)
     rows: int = 0

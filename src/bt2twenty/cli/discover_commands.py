@@ -53,7 +53,8 @@ def discover_command(
         task = bar.add_task("Reading export", total=None)
 
         def report(done: int, total: int) -> None:
-            bar.update(task, completed=done, total=total)
+            # A users file that also holds clients is read twice, so bytes can pass the total.
+            bar.update(task, completed=min(done, total), total=total)
 
         profile = discover(source, out, options=options, progress=report)
 

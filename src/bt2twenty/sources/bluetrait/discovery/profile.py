@@ -80,13 +80,23 @@ class ColumnProfile:
         if self._is_tags:
             for part in TAG_SPLIT.split(value):
                 self._count_distinct(part)
+        elif value in self.distinct:
+            self.distinct[value] += 1
         else:
             self._count_distinct(value)
         if len(self.examples) < MAX_EXAMPLES:
             example = value[:MAX_TRACKED_LENGTH]
             if example not in self.examples:
                 self.examples.append(example)
-        self._apply(value, self._observe(value))
+
+        observation = self._observations.get(value)
+        if observation is None:
+            observation = self._observe(value)
+        matches = self.matches
+        for kind in observation.matched:
+            matches[kind] = matches.get(kind, 0) + 1
+        if observation.date_kind is not None or observation.multi_email or observation.mojibake:
+            self._apply_rare(value, observation)
 
     def _count_distinct(self, part: str) -> None:
         if part in self.distinct:
@@ -97,11 +107,7 @@ class ColumnProfile:
             self.distinct[part] = 1
 
     def _observe(self, value: str) -> _Observation:
-        """Classify `value`; repeated short values reuse their first result."""
-        observation = self._observations.get(value)
-        if observation is not None:
-            return observation
-
+        """Classify a value not seen before; short values are remembered for their repeats."""
         matched, date_kind = self._classify(value)
         multi_email = "email" in matched and len(kinds.emails_in(value)) > 1
         observation = _Observation(matched, date_kind, multi_email, find_mojibake(value))
@@ -109,10 +115,8 @@ class ColumnProfile:
             self._observations[value] = observation
         return observation
 
-    def _apply(self, value: str, observation: _Observation) -> None:
-        matches = self.matches
-        for kind in observation.matched:
-            matches[kind] = matches.get(kind, 0) + 1
+    def _apply_rare(self, value: str, observation: _Observation) -> None:
+        """Record the parts of an observation most values lack: dates, email lists, mojibake."""
         if observation.date_kind is not None:
             self.dates.add(value.strip(), observation.date_kind)
         if observation.multi_email:

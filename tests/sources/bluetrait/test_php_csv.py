@@ -110,3 +110,8 @@ def test_field_larger_than_read_chunk() -> None:
     records = _records(data)
     assert records[1] == ["1", big]
     assert records[2] == ["2", "small"]
+
+
+def test_quoted_field_between_bare_fields() -> None:
+    assert _records(b'x, "a,b" ,y\n') == [["x", "a,b ", "y"]]
+    assert _records(b'1,ab"c,"d",e\n') == [["1", 'ab"c', "d", "e"]]

@@ -143,19 +143,33 @@ class PhpCsvReader:
         return True
 
     def _parse_at(self, start: int) -> tuple[list[str], int] | None:
-        """Parse one record from `start`; None when the buffer ends before the record does."""
-        buffer = self._buffer
-        newline = buffer.find("\n", start)
-        if newline != -1 and buffer.find(QUOTE, start, newline) == -1:
-            # Without a quote, PHP's rules reduce to splitting the line at each delimiter.
-            fields = buffer[start:newline].split(self._delimiter)
-            if fields[-1].endswith("\r"):
-                fields[-1] = fields[-1][:-1]
-            return fields, newline + 1
+        """Parse one record from `start`; None when the buffer ends before the record does.
 
-        fields = []
+        Between quotes, PHP's rules reduce to splitting at each delimiter, so only the fields
+        that contain a quote go through `_parse_field`.
+        """
+        buffer = self._buffer
+        delimiter = self._delimiter
+        fields: list[str] = []
         position = start
+
         while True:
+            newline = buffer.find("\n", position)
+            line_end = newline if newline != -1 else len(buffer)
+            quote = buffer.find(QUOTE, position, line_end)
+            if quote == -1:
+                if newline == -1 and not self._eof:
+                    return None
+                fields.extend(buffer[position:line_end].split(delimiter))
+                if fields[-1].endswith("\r"):
+                    fields[-1] = fields[-1][:-1]
+                return fields, line_end + 1 if newline != -1 else line_end
+
+            cut = buffer.rfind(delimiter, position, quote) + 1
+            if cut > position:
+                fields.extend(buffer[position : cut - 1].split(delimiter))
+                position = cut
+
             field_start = position
             field, position, complete = self._parse_field(position)
             if not complete:

@@ -160,18 +160,19 @@ class PhpCsvReader:
             if quote == -1:
                 if newline == -1 and not self._eof:
                     return None
-                fields.extend(buffer[position:line_end].split(delimiter))
-                if fields[-1].endswith("\r"):
-                    fields[-1] = fields[-1][:-1]
+                segment = buffer[position:line_end]
+                if segment.endswith("\r"):
+                    segment = segment[:-1]
+                fields.extend(_split_bare(segment, delimiter))
                 return fields, line_end + 1 if newline != -1 else line_end
 
             cut = buffer.rfind(delimiter, position, quote) + 1
             if cut > position:
-                fields.extend(buffer[position : cut - 1].split(delimiter))
+                fields.extend(_split_bare(buffer[position : cut - 1], delimiter))
                 position = cut
 
             field_start = position
-            field, position, complete = self._parse_field(position)
+            field, position, complete, bare = self._parse_field(position)
             if not complete:
                 return None
             fields.append(field)
@@ -179,15 +180,18 @@ class PhpCsvReader:
             at_end = position >= len(buffer)
             if at_end and not self._eof:
                 return None
-            if at_end or buffer[position] == "\n":
-                # A CRLF line ending leaves "\r" after the last field, outside any enclosure.
-                if position > field_start and buffer[position - 1] == "\r":
-                    fields[-1] = fields[-1][:-1]
+            line_ends = at_end or buffer[position] == "\n"
+            # A CRLF line ending leaves "\r" after the last field, outside any enclosure.
+            if line_ends and position > field_start and buffer[position - 1] == "\r":
+                fields[-1] = fields[-1][:-1]
+            if bare and fields[-1].endswith("\r"):
+                fields[-1] = fields[-1][:-1]
+            if line_ends:
                 return fields, position if at_end else position + 1
             position += 1
 
-    def _parse_field(self, position: int) -> tuple[str, int, bool]:
-        """Return (value, position after the field, whether the field is complete)."""
+    def _parse_field(self, position: int) -> tuple[str, int, bool, bool]:
+        """Return (value, position after it, whether it is complete, whether it is unquoted)."""
         buffer = self._buffer
         space = self._leading_space.match(buffer, position)
         assert space is not None
@@ -196,16 +200,24 @@ class PhpCsvReader:
         if after_space < len(buffer) and buffer[after_space] == QUOTE:
             quoted = self._quoted.match(buffer, position)
             if quoted is None or (quoted.end() >= len(buffer) and not self._eof):
-                return "", position, False
-            return _unescape(quoted.group(1)) + quoted.group(2), quoted.end(), True
+                return "", position, False, False
+            return _unescape(quoted.group(1)) + quoted.group(2), quoted.end(), True, False
 
         if after_space >= len(buffer) and not self._eof:
-            return "", position, False
+            return "", position, False, True
         bare = self._bare.match(buffer, position)
         assert bare is not None
         if bare.end() >= len(buffer) and not self._eof:
-            return "", position, False
-        return bare.group(0), bare.end(), True
+            return "", position, False, True
+        return bare.group(0), bare.end(), True, True
+
+
+def _split_bare(text: str, delimiter: str) -> list[str]:
+    """Split unquoted fields; like PHP, drop one trailing "\r" from each of them."""
+    fields = text.split(delimiter)
+    if "\r" not in text:
+        return fields
+    return [field[:-1] if field.endswith("\r") else field for field in fields]
 
 
 def _unescape(body: str) -> str:

@@ -5,7 +5,7 @@ backslash. ``fputcsv`` does not double a quote that follows a backslash, so the 
 ``C:\\Users\\Public\\" fails`` is written as ``"C:\\Users\\Public\\" fails"``. Python's ``csv``
 module reads such a field differently from PHP: without ``escapechar`` it closes the field at
 that quote, and with it it drops the backslashes. This parser follows the state machine of
-PHP's ``php_fgetcsv`` (ext/standard/file.c, PHP 7.4 to 8.3):
+PHP's ``php_fgetcsv`` (ext/standard/file.c, as in the PHP 7 source):
 
 * inside an enclosure a backslash makes the next character literal, and the backslash is kept;
 * a doubled enclosure (``""``) is one quote;
@@ -13,11 +13,12 @@ PHP's ``php_fgetcsv`` (ext/standard/file.c, PHP 7.4 to 8.3):
   the next delimiter is appended to the field (``"ab"cd`` reads as ``abcd``);
 * whitespace before an opening quote is skipped;
 * the line ending of a record is not part of its last field, but line endings inside an
-  enclosure are kept as written.
+  enclosure are kept as written;
+* an unquoted field loses one trailing carriage return.
 
-One difference is deliberate: PHP returns the rest of the file as one field when an enclosure is
-never closed, and this parser raises `UnterminatedField` so that the row can be rejected with
-its line number instead.
+One difference is deliberate. When an enclosure is never closed, PHP returns the rest of the
+file as the last field (or false). This parser raises `UnterminatedField` instead, so that the
+row can be rejected with its line number.
 """
 
 from __future__ import annotations

@@ -263,3 +263,29 @@ def test_line_endings_detected(tmp_path: Path) -> None:
     assert companies == [{"id": "1", "name": "Acme\r\nHQ"}, {"id": "2", "name": "Beta"}]
     assert products == [{"id": "1", "name": "Widget"}, {"id": "2", "name": "Gadget"}]
     assert endings == {"companies": "CRLF", "products": "CR"}
+
+
+def _clear_utf8_flags(data: bytes) -> bytes:
+    """Clear bit 11 in every local and central header, as Info-ZIP on Linux writes names."""
+    patched = bytearray(data)
+    for signature, offset in ((b"PK\x03\x04", 6), (b"PK\x01\x02", 8)):
+        start = patched.find(signature)
+        while start != -1:
+            flags = int.from_bytes(patched[start + offset : start + offset + 2], "little")
+            patched[start + offset : start + offset + 2] = (flags & ~0x800).to_bytes(2, "little")
+            start = patched.find(signature, start + 4)
+    return bytes(patched)
+
+
+def test_zip_utf8_names_without_flag(tmp_path: Path) -> None:
+    archive = tmp_path / "export.zip"
+    with zipfile.ZipFile(archive, "w") as bundle:
+        bundle.writestr("tickets.csv", "id,subject\n1,Quote\n")
+        bundle.writestr("files/tickets/1/Quote – signed.pdf", b"%PDF")
+    archive.write_bytes(_clear_utf8_flags(archive.read_bytes()))
+
+    with open_export(archive) as export:
+        names = [entry.path for entry in export.attachments]
+        rows = [row.values["subject"] for row in export.iter_rows("tickets")]
+    assert names == ["files/tickets/1/Quote – signed.pdf"]
+    assert rows == ["Quote"]

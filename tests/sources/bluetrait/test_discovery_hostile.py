@@ -220,3 +220,19 @@ def test_missing_header_reported(tmp_path: Path) -> None:
     document = discover(source, tmp_path / "out").document
     kinds = [(problem["kind"], problem["object"]) for problem in document["problems"]]
     assert ("missing_header", "clients") in kinds
+
+
+def test_attachment_paths_matched(tmp_path: Path) -> None:
+    source = tmp_path / "export"
+    (source / "files" / "tickets" / "1").mkdir(parents=True)
+    (source / "files" / "tickets" / "1" / "log.txt").write_text("error", encoding="utf-8")
+    (source / "ticket_attachments.csv").write_text(
+        "id,ticket_id,path\n1,1,files\\tickets\\1\\log.txt\n2,1,files/tickets/1/gone.txt\n",
+        encoding="utf-8",
+    )
+    document = discover(source, tmp_path / "out").document
+    missing = [
+        problem for problem in document["problems"] if problem["kind"] == "missing_attachment"
+    ]
+    assert [example["source_id"] for example in missing[0]["examples"]] == ["2"]
+    assert document["attachments"]["files"] == 1

@@ -232,7 +232,8 @@ def attachment_summary(
     missing, empty = [], []
     prefix = _common_prefix(list(sizes))
     for values in attachment_rows:
-        path = values.get("path", "").strip()
+        # Paths written on Windows use backslashes; the export's own paths use slashes.
+        path = values.get("path", "").strip().replace("\\", "/").removeprefix("./")
         if not path:
             continue
         size = sizes.get(path, sizes.get(prefix + path))

@@ -140,7 +140,7 @@ class ExportSource:
 def _member_name(info: zipfile.ZipInfo) -> str:
     """Return a member's name, reading UTF-8 names that lack the ZIP UTF-8 flag correctly.
 
-    Without flag bit 11 the ZIP format says names are CP437, and `zipfile` decodes them so. Tools
+    Without flag bit 11 the ZIP format specifies CP437 names, and `zipfile` decodes them so. Tools
     such as Info-ZIP on Linux write UTF-8 names without the flag, so "Quote – signed.pdf" would
     read as mojibake and no longer match the attachment paths in the CSV files.
     """

@@ -53,7 +53,8 @@ def discover_command(
         task = bar.add_task("Reading export", total=None)
 
         def report(done: int, total: int) -> None:
-            bar.update(task, completed=done, total=total)
+            # A users file that also holds clients is read twice, so bytes can pass the total.
+            bar.update(task, completed=min(done, total), total=total)
 
         profile = discover(source, out, options=options, progress=report)
 
@@ -88,9 +89,18 @@ def _print_summary(document: dict[str, Any], paths: dict[str, Path]) -> None:
         f"{len(problems)} kinds of data problem found."
     )
     output.info(
-        f"Complexity {document['complexity']['grade']}; about {estimate['total_calls']} API calls, "
-        f"{estimate['elapsed_minutes']} minutes at {estimate['rate_limit_per_minute']} per minute."
+        f"Complexity {document['complexity']['grade']}. Load estimate: "
+        f"{estimate['total_calls']} API calls, {estimate['elapsed_minutes']} minutes at "
+        f"{estimate['rate_limit_per_minute']} requests per minute."
     )
+    for entry in document["objects"]:
+        for file in entry["files"]:
+            encoding = file["encoding"]
+            if encoding and not encoding["encoding"].startswith("utf-8"):
+                output.warn(
+                    f"{file['path']} was read as {encoding['encoding']} "
+                    f"({encoding['confidence']:.0%} confidence); check its accented text."
+                )
     if rejected:
         output.warn(f"{rejected} rows were rejected; see the reject files listed in the profile.")
     for name, path in paths.items():

@@ -231,3 +231,21 @@ def test_plaintext_secrets_counted(
     assert problem["count"] == len(secrets["secrets"])
     assert problem["examples"] == []
     assert discovered["facts"]["plaintext_secrets"] == len(secrets["secrets"])
+
+
+def test_every_fact_kind_checked(reference_facts: dict[str, Any]) -> None:
+    checked = {
+        "duplicate_company_name",
+        "shared_domain",
+        "duplicate_person_email",
+        "orphan_reference",
+        "missing_last_name",
+        "backslash_quote",
+        "datetime_utc",
+        "dst_edge",
+        "gst_mismatch",
+        "currency_micros",
+        "secrets_never_output",
+    }
+    kinds = {check["kind"] for check in reference_facts["checks"]}
+    assert kinds <= checked, f"facts with no test here: {sorted(kinds - checked)}"

@@ -251,3 +251,41 @@ def test_zip_nested_folders_and_attachment_csv(tmp_path: Path) -> None:
         attachments = sorted(entry.name for entry in export.attachments)
     assert names == ["tickets"]
     assert attachments == ["error log.txt", "report.csv"]
+
+
+def test_line_endings_detected(tmp_path: Path) -> None:
+    _write(tmp_path, "companies.csv", b'id,name\r\n1,"Acme\r\nHQ"\r\n2,Beta\r\n')
+    _write(tmp_path, "products.csv", b"id,name\r1,Widget\r2,Gadget\r")
+    with open_export(tmp_path) as export:
+        companies = [row.values for row in export.iter_rows("companies")]
+        products = [row.values for row in export.iter_rows("products")]
+        endings = {obj.name: obj.files[0].line_ending for obj in export.objects()}
+    assert companies == [{"id": "1", "name": "Acme\r\nHQ"}, {"id": "2", "name": "Beta"}]
+    assert products == [{"id": "1", "name": "Widget"}, {"id": "2", "name": "Gadget"}]
+    assert endings == {"companies": "CRLF", "products": "CR"}
+
+
+def _clear_utf8_flags(data: bytes) -> bytes:
+    """Clear bit 11 in every local and central header, as Info-ZIP on Linux writes names."""
+    patched = bytearray(data)
+    for signature, offset in ((b"PK\x03\x04", 6), (b"PK\x01\x02", 8)):
+        start = patched.find(signature)
+        while start != -1:
+            flags = int.from_bytes(patched[start + offset : start + offset + 2], "little")
+            patched[start + offset : start + offset + 2] = (flags & ~0x800).to_bytes(2, "little")
+            start = patched.find(signature, start + 4)
+    return bytes(patched)
+
+
+def test_zip_utf8_names_without_flag(tmp_path: Path) -> None:
+    archive = tmp_path / "export.zip"
+    with zipfile.ZipFile(archive, "w") as bundle:
+        bundle.writestr("tickets.csv", "id,subject\n1,Quote\n")
+        bundle.writestr("files/tickets/1/Quote – signed.pdf", b"%PDF")
+    archive.write_bytes(_clear_utf8_flags(archive.read_bytes()))
+
+    with open_export(archive) as export:
+        names = [entry.path for entry in export.attachments]
+        rows = [row.values["subject"] for row in export.iter_rows("tickets")]
+    assert names == ["files/tickets/1/Quote – signed.pdf"]
+    assert rows == ["Quote"]

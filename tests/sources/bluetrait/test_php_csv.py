@@ -110,3 +110,16 @@ def test_field_larger_than_read_chunk() -> None:
     records = _records(data)
     assert records[1] == ["1", big]
     assert records[2] == ["2", "small"]
+
+
+def test_quoted_field_between_bare_fields() -> None:
+    assert _records(b'x, "a,b" ,y\n') == [["x", "a,b ", "y"]]
+    assert _records(b'1,ab"c,"d",e\n') == [["1", 'ab"c', "d", "e"]]
+
+
+def test_carriage_returns_in_bare_fields() -> None:
+    # fgetcsv drops one trailing "\r" from every unquoted field, and keeps it after a quote.
+    assert _records(b"a\r,b\n") == [["a", "b"]]
+    assert _records(b"a,b\r\r\n") == [["a", "b"]]
+    assert _records(b'1,"x"y\r,z\n') == [["1", "xy\r", "z"]]
+    assert _records(b'1,ab"c\r\r\n') == [["1", 'ab"c']]

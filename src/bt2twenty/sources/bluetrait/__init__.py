@@ -12,6 +12,11 @@ The export reader's public interface::
 
 Rows are streamed one at a time. Values stay raw text; `parse_date_value` reads a date with the
 order `DateColumnEvidence.decide` chose for its column.
+
+Discovery reads a whole export once and writes its profile and scope document::
+
+    profile = discover(Path("export.zip"), Path("out"), options=DiscoverOptions(batch_size=60))
+    profile.document["objects"]               # the content of out/source-profile.json
 """
 
 from __future__ import annotations
@@ -23,6 +28,7 @@ from bt2twenty.sources.bluetrait.dates import (
     DateOrder,
     parse_date_value,
 )
+from bt2twenty.sources.bluetrait.discovery import DiscoverOptions, SourceProfile, discover
 from bt2twenty.sources.bluetrait.encoding import EncodingReport, detect_encoding, find_mojibake
 from bt2twenty.sources.bluetrait.export import (
     BluetraitExport,
@@ -39,6 +45,7 @@ __all__ = [
     "DateColumnEvidence",
     "DateDecision",
     "DateOrder",
+    "DiscoverOptions",
     "EncodingReport",
     "ExportFile",
     "ExportObject",
@@ -47,9 +54,11 @@ __all__ = [
     "RawRecord",
     "Reject",
     "RejectLog",
+    "SourceProfile",
     "SourceRow",
     "detect_delimiter",
     "detect_encoding",
+    "discover",
     "find_mojibake",
     "open_export",
     "parse_date_value",

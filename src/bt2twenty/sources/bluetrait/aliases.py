@@ -177,7 +177,8 @@ KNOWN_COLUMNS: dict[str, frozenset[str]] = {
         "companies": "id name abn phone website address suburb state postcode country notes active "
         "date_added last_modified primary_location_id default_billing_user_id xero_contact_id",
         "clients": "id name email username phone_number mobile position company_id company_name "
-        "allow_login email_notifications date_added group_id group_name address location_id",
+        "allow_login email_notifications date_added group_id group_name address location_id "
+        "first_name last_name",
         "products": "id sku name description unit_price cost_price taxable unit recurring "
         "billing_cycle category active xero_item_code xero_account_code supplier",
         "projects": "id name company_id description status_id status_name category_id "

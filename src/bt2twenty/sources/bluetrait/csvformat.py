@@ -5,7 +5,7 @@ backslash. ``fputcsv`` does not double a quote that follows a backslash, so the 
 ``C:\\Users\\Public\\" fails`` is written as ``"C:\\Users\\Public\\" fails"``. Python's ``csv``
 module reads such a field differently from PHP: without ``escapechar`` it closes the field at
 that quote, and with it it drops the backslashes. This parser follows the state machine of
-PHP's ``php_fgetcsv`` (ext/standard/file.c, PHP 7.4 to 8.3):
+PHP's ``php_fgetcsv`` (ext/standard/file.c, as in the PHP 7 source):
 
 * inside an enclosure a backslash makes the next character literal, and the backslash is kept;
 * a doubled enclosure (``""``) is one quote;
@@ -13,11 +13,12 @@ PHP's ``php_fgetcsv`` (ext/standard/file.c, PHP 7.4 to 8.3):
   the next delimiter is appended to the field (``"ab"cd`` reads as ``abcd``);
 * whitespace before an opening quote is skipped;
 * the line ending of a record is not part of its last field, but line endings inside an
-  enclosure are kept as written.
+  enclosure are kept as written;
+* an unquoted field loses one trailing carriage return.
 
-One difference is deliberate: PHP returns the rest of the file as one field when an enclosure is
-never closed, and this parser raises `UnterminatedField` so that the row can be rejected with
-its line number instead.
+One difference is deliberate. When an enclosure is never closed, PHP returns the rest of the
+file as the last field (or false). This parser raises `UnterminatedField` instead, so that the
+row can be rejected with its line number.
 """
 
 from __future__ import annotations
@@ -143,30 +144,55 @@ class PhpCsvReader:
         return True
 
     def _parse_at(self, start: int) -> tuple[list[str], int] | None:
-        """Parse one record from `start`; None when the buffer ends before the record does."""
+        """Parse one record from `start`; None when the buffer ends before the record does.
+
+        Between quotes, PHP's rules reduce to splitting at each delimiter, so only the fields
+        that contain a quote go through `_parse_field`.
+        """
         buffer = self._buffer
+        delimiter = self._delimiter
         fields: list[str] = []
         position = start
 
         while True:
-            field, position, complete = self._parse_field(position)
+            newline = buffer.find("\n", position)
+            line_end = newline if newline != -1 else len(buffer)
+            quote = buffer.find(QUOTE, position, line_end)
+            if quote == -1:
+                if newline == -1 and not self._eof:
+                    return None
+                segment = buffer[position:line_end]
+                if segment.endswith("\r"):
+                    segment = segment[:-1]
+                fields.extend(_split_bare(segment, delimiter))
+                return fields, line_end + 1 if newline != -1 else line_end
+
+            cut = buffer.rfind(delimiter, position, quote) + 1
+            if cut > position:
+                fields.extend(_split_bare(buffer[position : cut - 1], delimiter))
+                position = cut
+
+            field_start = position
+            field, position, complete, bare = self._parse_field(position)
             if not complete:
                 return None
             fields.append(field)
 
-            if position >= len(buffer):
-                if not self._eof:
-                    return None
-                fields[-1] = _strip_line_end(fields[-1])
-                return fields, position
-            separator = buffer[position]
+            at_end = position >= len(buffer)
+            if at_end and not self._eof:
+                return None
+            line_ends = at_end or buffer[position] == "\n"
+            # A CRLF line ending leaves "\r" after the last field, outside any enclosure.
+            if line_ends and position > field_start and buffer[position - 1] == "\r":
+                fields[-1] = fields[-1][:-1]
+            if bare and fields[-1].endswith("\r"):
+                fields[-1] = fields[-1][:-1]
+            if line_ends:
+                return fields, position if at_end else position + 1
             position += 1
-            if separator == "\n":
-                fields[-1] = _strip_line_end(fields[-1])
-                return fields, position
 
-    def _parse_field(self, position: int) -> tuple[str, int, bool]:
-        """Return (value, position after the field, whether the field is complete)."""
+    def _parse_field(self, position: int) -> tuple[str, int, bool, bool]:
+        """Return (value, position after it, whether it is complete, whether it is unquoted)."""
         buffer = self._buffer
         space = self._leading_space.match(buffer, position)
         assert space is not None
@@ -175,16 +201,24 @@ class PhpCsvReader:
         if after_space < len(buffer) and buffer[after_space] == QUOTE:
             quoted = self._quoted.match(buffer, position)
             if quoted is None or (quoted.end() >= len(buffer) and not self._eof):
-                return "", position, False
-            return _unescape(quoted.group(1)) + quoted.group(2), quoted.end(), True
+                return "", position, False, False
+            return _unescape(quoted.group(1)) + quoted.group(2), quoted.end(), True, False
 
         if after_space >= len(buffer) and not self._eof:
-            return "", position, False
+            return "", position, False, True
         bare = self._bare.match(buffer, position)
         assert bare is not None
         if bare.end() >= len(buffer) and not self._eof:
-            return "", position, False
-        return bare.group(0), bare.end(), True
+            return "", position, False, True
+        return bare.group(0), bare.end(), True, True
+
+
+def _split_bare(text: str, delimiter: str) -> list[str]:
+    """Split unquoted fields; like PHP, drop one trailing "\r" from each of them."""
+    fields = text.split(delimiter)
+    if "\r" not in text:
+        return fields
+    return [field[:-1] if field.endswith("\r") else field for field in fields]
 
 
 def _unescape(body: str) -> str:
@@ -194,13 +228,6 @@ def _unescape(body: str) -> str:
     if "\\" not in body:
         return body.replace('""', '"')
     return _ESCAPE_OR_DOUBLED_QUOTE.sub(lambda match: '"' if match[0] == '""' else match[0], body)
-
-
-def _strip_line_end(value: str) -> str:
-    """Drop the carriage return a CRLF line ending leaves on the last field of a record."""
-    if value.endswith("\r"):
-        return value[:-1]
-    return value
 
 
 def is_blank(record: RawRecord) -> bool:

@@ -68,6 +68,7 @@ class ExportFile:
     recognised: bool
     encoding: EncodingReport | None = None
     delimiter: str = ","
+    line_ending: str = "LF"
     layout: HeaderLayout | None = None
 
 
@@ -181,8 +182,17 @@ class BluetraitExport:
     def _iter_file(
         self, obj: ExportObject, export_file: ExportFile, account: ObjectAccount
     ) -> Iterator[SourceRow]:
-        reader = self._open_reader(export_file)
-        records = iter(reader)
+        with self._open_text(export_file) as text:
+            reader = PhpCsvReader(text, export_file.delimiter)
+            yield from self._iter_records(obj, export_file, account, iter(reader))
+
+    def _iter_records(
+        self,
+        obj: ExportObject,
+        export_file: ExportFile,
+        account: ObjectAccount,
+        records: Iterator[RawRecord],
+    ) -> Iterator[SourceRow]:
         header = self._read_header(export_file, records)
         if header is None:
             return
@@ -228,7 +238,8 @@ class BluetraitExport:
                 reason = f"{failure}; the rest of the file is held in this one reject"
                 self._reject(export_file, failure.first_line, failure.first_line, reason, None)
 
-    def _open_reader(self, export_file: ExportFile) -> PhpCsvReader:
+    def _open_text(self, export_file: ExportFile) -> io.TextIOWrapper:
+        """Open the file as text in its detected encoding, after detecting its delimiter."""
         opener = self._source.opener(export_file.entry)
         if export_file.encoding is None:
             export_file.encoding = detect_encoding(opener)
@@ -236,11 +247,17 @@ class BluetraitExport:
 
         with opener() as sample_stream:
             sample = sample_stream.read(DELIMITER_SAMPLE_CHARS * 4)
-        export_file.delimiter = detect_delimiter(sample.decode(encoding, errors="replace"))
+        sample_text = sample.decode(encoding, errors="replace")
+        export_file.delimiter = detect_delimiter(sample_text)
+        export_file.line_ending = _line_ending(sample_text)
 
+        # PHP reads lines up to "\n" only. A file with old Mac "\r" line endings would read as one
+        # huge header, so it is opened with universal newlines instead.
+        newline = None if export_file.line_ending == "CR" else ""
+        if newline is None:
+            logger.warning("File %s ends its lines with CR only", export_file.entry.path)
         counted = self._source.opener(export_file.entry, counted=True)()
-        text = io.TextIOWrapper(counted, encoding=encoding, errors="replace", newline="")
-        return PhpCsvReader(text, export_file.delimiter)
+        return io.TextIOWrapper(counted, encoding=encoding, errors="replace", newline=newline)
 
     def _read_header(
         self, export_file: ExportFile, records: Iterator[RawRecord]
@@ -263,6 +280,14 @@ class BluetraitExport:
             export_file.object_name, export_file.entry.path, first_line, last_line, reason
         )
         self.rejects.add(reject, record.fields if record is not None else [])
+
+
+def _line_ending(sample: str) -> str:
+    """Return "CRLF", "LF" or "CR": how the sample ends its first line."""
+    newline = sample.find("\n")
+    if newline == -1:
+        return "CR" if "\r" in sample else "LF"
+    return "CRLF" if newline > 0 and sample[newline - 1] == "\r" else "LF"
 
 
 def _is_data_file(entry: ExportEntry) -> bool:

@@ -71,12 +71,13 @@ class ExportSource:
         self.path = path
         self.counter = ByteCounter()
         self._zip: zipfile.ZipFile | None = None
+        self._zip_members: dict[str, zipfile.ZipInfo] = {}
 
         if path.is_dir():
             self.entries = self._folder_entries(path)
         elif path.is_file() and zipfile.is_zipfile(path):
             self._zip = zipfile.ZipFile(path)
-            self.entries = self._zip_entries(self._zip)
+            self.entries = self._zip_entries(self._zip, self._zip_members)
         elif path.exists():
             raise SourceError(
                 f"{path} is neither a folder nor a ZIP archive",
@@ -96,11 +97,16 @@ class ExportSource:
         return entries
 
     @staticmethod
-    def _zip_entries(archive: zipfile.ZipFile) -> list[ExportEntry]:
+    def _zip_entries(
+        archive: zipfile.ZipFile, members: dict[str, zipfile.ZipInfo]
+    ) -> list[ExportEntry]:
         entries = []
         for info in archive.infolist():
-            if not info.is_dir() and not info.filename.startswith("__MACOSX/"):
-                entries.append(ExportEntry(info.filename, info.file_size))
+            if info.is_dir() or info.filename.startswith("__MACOSX/"):
+                continue
+            name = _member_name(info)
+            members[name] = info
+            entries.append(ExportEntry(name, info.file_size))
         return sorted(entries, key=lambda entry: entry.path)
 
     def opener(self, entry: ExportEntry, *, counted: bool = False) -> Callable[[], BinaryIO]:
@@ -117,7 +123,7 @@ class ExportSource:
     def _open_raw(self, entry: ExportEntry) -> BinaryIO:
         try:
             if self._zip is not None:
-                return self._zip.open(entry.path)  # type: ignore[return-value]
+                return self._zip.open(self._zip_members[entry.path])  # type: ignore[return-value]
             return (self.path / entry.path).open("rb")
         except (OSError, zipfile.BadZipFile) as failure:
             raise SourceError(
@@ -129,3 +135,18 @@ class ExportSource:
         """Close the ZIP archive, if one is open."""
         if self._zip is not None:
             self._zip.close()
+
+
+def _member_name(info: zipfile.ZipInfo) -> str:
+    """Return a member's name, reading UTF-8 names that lack the ZIP UTF-8 flag correctly.
+
+    Without flag bit 11 the ZIP format specifies CP437 names, and `zipfile` decodes them so. Tools
+    such as Info-ZIP on Linux write UTF-8 names without the flag, so "Quote – signed.pdf" would
+    read as mojibake and no longer match the attachment paths in the CSV files.
+    """
+    if info.flag_bits & 0x800:
+        return info.filename
+    try:
+        return info.filename.encode("cp437").decode("utf-8")
+    except (UnicodeEncodeError, UnicodeDecodeError):
+        return info.filename

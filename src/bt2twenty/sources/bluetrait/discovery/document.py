@@ -6,13 +6,14 @@ import logging
 import re
 from typing import TYPE_CHECKING, Any
 
-from bt2twenty.sources.bluetrait.dates import DateOrder
+from bt2twenty.sources.bluetrait.dates import DateOrder, classify
 from bt2twenty.sources.bluetrait.discovery.estimate import TARGETS
 from bt2twenty.sources.bluetrait.discovery.problems import MAX_EXAMPLES
+from bt2twenty.sources.bluetrait.discovery.values import is_decimal
 from bt2twenty.sources.bluetrait.export import BluetraitExport
 
 if TYPE_CHECKING:
-    from bt2twenty.sources.bluetrait.discovery.run import _ObjectScan
+    from bt2twenty.sources.bluetrait.discovery.run import ObjectScan
 
 logger = logging.getLogger(__name__)
 
@@ -37,7 +38,7 @@ def custom_field_labels(rows: list[dict[str, str]]) -> dict[tuple[str, str], dic
 
 def object_entries(
     export: BluetraitExport,
-    scans: dict[str, _ObjectScan],
+    scans: dict[str, ObjectScan],
     labels: dict[tuple[str, str], dict[str, str]],
     default_order: DateOrder,
 ) -> list[dict[str, Any]]:
@@ -63,6 +64,15 @@ def object_entries(
                 "blank_lines": account.blank_lines,
                 "balanced": account.balanced,
                 "reject_file": _reject_path(export, obj.name),
+                "reject_examples": [
+                    {
+                        "file": reject.file,
+                        "first_line": reject.first_line,
+                        "last_line": reject.last_line,
+                        "reason": reject.reason,
+                    }
+                    for reject in export.rejects.samples.get(obj.name, [])
+                ],
                 "target": target[0] if target else "unknown object: offered to the mapping step",
                 "mapping": target[1] if target else "custom_schema",
                 "columns": columns,
@@ -85,8 +95,23 @@ def _file_entry(export_file: Any) -> dict[str, Any]:
         "recognised": export_file.recognised,
         "encoding": export_file.encoding.as_dict() if export_file.encoding else None,
         "delimiter": export_file.delimiter,
+        "line_ending": export_file.line_ending,
         "duplicate_headers": dict(layout.duplicates) if layout else {},
+        "header_looks_like_data": _header_looks_like_data(layout),
     }
+
+
+def _header_looks_like_data(layout: Any) -> bool:
+    """Return True when half the header cells are numbers, emails or dates (a missing header)."""
+    if layout is None or not layout.columns:
+        return False
+    headers = [column.header.strip() for column in layout.columns if column.header.strip()]
+    data_like = [
+        header
+        for header in headers
+        if is_decimal(header) or "@" in header or classify(header, allow_serial=False)
+    ]
+    return bool(headers) and len(data_like) * 2 >= len(headers)
 
 
 def _column_entry(
@@ -113,6 +138,16 @@ def scan_problems(objects: list[dict[str, Any]]) -> list[dict[str, Any]]:
         for column in entry["columns"]:
             problems.extend(_column_problems(name, column))
         for file in entry["files"]:
+            if file["header_looks_like_data"]:
+                problems.append(
+                    _problem(
+                        "missing_header",
+                        name,
+                        "a first line that looks like data, not column names; the first row "
+                        "was read as the header, so add the header line and run discover again",
+                        [{"file": file["path"]}],
+                    )
+                )
             if file["duplicate_headers"]:
                 problems.append(
                     _problem(
@@ -136,6 +171,18 @@ def _column_problems(object_name: str, column: dict[str, Any]) -> list[dict[str,
                 "text mangled by an old encoding round trip; a repair is proposed, not applied",
                 [{"field": column["name"], **example} for example in mojibake["examples"]],
                 mojibake["count"],
+            )
+        )
+
+    if column.get("excel_damage"):
+        found.append(
+            _problem(
+                "excel_damage",
+                object_name,
+                "values Excel rewrote (5.00E+11 numbers, postcodes without their leading zero); "
+                "recover them from Bluetrait or fix them in mapping",
+                [{"field": column["name"], "examples": column["examples"]}],
+                column["excel_damage"],
             )
         )
 
@@ -185,7 +232,8 @@ def attachment_summary(
     missing, empty = [], []
     prefix = _common_prefix(list(sizes))
     for values in attachment_rows:
-        path = values.get("path", "").strip()
+        # Paths written on Windows use backslashes; the export's own paths use slashes.
+        path = values.get("path", "").strip().replace("\\", "/").removeprefix("./")
         if not path:
             continue
         size = sizes.get(path, sizes.get(prefix + path))

@@ -146,8 +146,8 @@ def checklist(facts: dict[str, int]) -> list[dict[str, str]]:
         },
         {
             "item": "Disable the Xero module before the bulk export.",
-            "why": f"{facts.get('xero_linked_invoices', 0)} invoices carry a Xero link; pushes "
-            "during the migration would create invoices in Xero twice.",
+            "why": f"{facts.get('xero_linked_invoices', 0)} invoices carry a Xero link. The module "
+            "pushes invoices from Bluetrait to Xero, so turn it off while the data is moved.",
         },
         {
             "item": "Record every recurring billing rule by hand.",

@@ -143,8 +143,8 @@ class ProblemFinder:
                 self.problem(
                     "dst_edge",
                     row.object_name,
-                    f"local times that are {edge} or ambiguous in {self.zone.key}; "
-                    "the mapping step decides how to convert them",
+                    f"local times that do not exist or are ambiguous in {self.zone.key} "
+                    "(daylight saving); the mapping step decides how to convert them",
                 ).add({"source_id": row_id, "field": column, "value": value, "edge": edge})
 
     def finish(self) -> list[Problem]:
@@ -237,7 +237,11 @@ def _observe_company(finder: ProblemFinder, row: SourceRow, row_id: str) -> None
 
 def _observe_client(finder: ProblemFinder, row: SourceRow, row_id: str) -> None:
     name = row.values.get("name", "").strip()
-    if "last_name" not in row.values and len(re.split(r"[\s,]+", name)) < 2:
+    if "last_name" in row.values:
+        missing = not row.values["last_name"].strip()
+    else:
+        missing = len([part for part in re.split(r"[\s,]+", name) if part]) < 2
+    if missing:
         finder.problem(
             "missing_last_name",
             "clients",

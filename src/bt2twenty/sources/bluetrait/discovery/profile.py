@@ -9,7 +9,7 @@ from typing import Any
 
 from bt2twenty.sources.bluetrait.dates import DateColumnEvidence, DateKind, DateOrder, classify
 from bt2twenty.sources.bluetrait.discovery import values as kinds
-from bt2twenty.sources.bluetrait.encoding import find_mojibake
+from bt2twenty.sources.bluetrait.encoding import MojibakeFinding, find_mojibake
 
 logger = logging.getLogger(__name__)
 
@@ -28,6 +28,16 @@ HTML_THRESHOLD = 0.2
 TAG_COLUMNS = frozenset({"tags", "labels", "tag"})
 DATE_NAME = re.compile(r"date|_at$|^at_|time|expires|last_seen|last_login|added|modified|due")
 TAG_SPLIT = re.compile(r"\s*[;,|]\s*")
+
+
+@dataclass(frozen=True, slots=True)
+class _Observation:
+    """The classification of one distinct value: types, date shape and any mojibake finding."""
+
+    matched: tuple[str, ...]
+    date_kind: DateKind | None
+    multi_email: bool
+    mojibake: MojibakeFinding | None
 
 
 @dataclass
@@ -51,53 +61,68 @@ class ColumnProfile:
     multi_email_cells: int = 0
     mojibake: int = 0
     mojibake_examples: list[dict[str, str]] = field(default_factory=list)
-    _known_matches: dict[str, tuple[tuple[str, ...], DateKind | None]] = field(
-        default_factory=dict, repr=False
-    )
+    _observations: dict[str, _Observation] = field(default_factory=dict, repr=False)
+    _is_tags: bool = field(default=False, repr=False)
+
+    def __post_init__(self) -> None:
+        self._is_tags = self.name in TAG_COLUMNS
 
     def add(self, value: str) -> None:
         """Profile one raw value of the column."""
         if value == "" or value.isspace():
             return
         self.filled += 1
-        self.max_length = max(self.max_length, len(value))
+        if len(value) > self.max_length:
+            self.max_length = len(value)
         if self.secret:
             return
 
-        self._count_distinct(value)
-        example = value[:MAX_TRACKED_LENGTH]
-        if len(self.examples) < MAX_EXAMPLES and example not in self.examples:
-            self.examples.append(example)
-        self._match_types(value)
-        self._check_mojibake(value)
+        if self._is_tags:
+            for part in TAG_SPLIT.split(value):
+                self._count_distinct(part)
+        elif value in self.distinct:
+            self.distinct[value] += 1
+        else:
+            self._count_distinct(value)
+        if len(self.examples) < MAX_EXAMPLES:
+            example = value[:MAX_TRACKED_LENGTH]
+            if example not in self.examples:
+                self.examples.append(example)
 
-    def _count_distinct(self, value: str) -> None:
-        parts = TAG_SPLIT.split(value) if self.name in TAG_COLUMNS else [value]
-        for part in parts:
-            if len(part) > MAX_TRACKED_LENGTH:
-                self.distinct_overflow = True
-            elif part in self.distinct:
-                self.distinct[part] += 1
-            elif len(self.distinct) < DISTINCT_CAP:
-                self.distinct[part] = 1
-            else:
-                self.distinct_overflow = True
+        observation = self._observations.get(value)
+        if observation is None:
+            observation = self._observe(value)
+        matches = self.matches
+        for kind in observation.matched:
+            matches[kind] = matches.get(kind, 0) + 1
+        if observation.date_kind is not None or observation.multi_email or observation.mojibake:
+            self._apply_rare(value, observation)
 
-    def _match_types(self, value: str) -> None:
-        """Count the types `value` fits; repeated values reuse their first result."""
-        known = self._known_matches.get(value)
-        if known is None:
-            known = self._classify(value)
-            if len(self._known_matches) < MATCH_CACHE_SIZE and len(value) <= MAX_TRACKED_LENGTH:
-                self._known_matches[value] = known
+    def _count_distinct(self, part: str) -> None:
+        if part in self.distinct:
+            self.distinct[part] += 1
+        elif len(part) > MAX_TRACKED_LENGTH or len(self.distinct) >= DISTINCT_CAP:
+            self.distinct_overflow = True
+        else:
+            self.distinct[part] = 1
 
-        matched, date_kind = known
-        if date_kind is not None:
-            self.dates.add(value.strip(), date_kind)
-        if "email" in matched and len(kinds.emails_in(value)) > 1:
+    def _observe(self, value: str) -> _Observation:
+        """Classify a value not seen before; short values are remembered for their repeats."""
+        matched, date_kind = self._classify(value)
+        multi_email = "email" in matched and len(kinds.emails_in(value)) > 1
+        observation = _Observation(matched, date_kind, multi_email, find_mojibake(value))
+        if len(self._observations) < MATCH_CACHE_SIZE and len(value) <= MAX_TRACKED_LENGTH:
+            self._observations[value] = observation
+        return observation
+
+    def _apply_rare(self, value: str, observation: _Observation) -> None:
+        """Record the parts of an observation most values lack: dates, email lists, mojibake."""
+        if observation.date_kind is not None:
+            self.dates.add(value.strip(), observation.date_kind)
+        if observation.multi_email:
             self.multi_email_cells += 1
-        for kind in matched:
-            self.matches[kind] = self.matches.get(kind, 0) + 1
+        if observation.mojibake is not None:
+            self._add_mojibake(observation.mojibake)
 
     def _classify(self, value: str) -> tuple[tuple[str, ...], DateKind | None]:
         text = value.strip()
@@ -121,17 +146,17 @@ class ColumnProfile:
             matched.append("url")
         if ("<" in text or "&" in text) and kinds.has_html(text):
             matched.append("html")
+        if kinds.is_excel_damaged(self.name, text):
+            matched.append("excel_damage")
         return tuple(matched), date_kind
 
-    def _check_mojibake(self, value: str) -> None:
-        finding = find_mojibake(value)
-        if finding is None:
-            return
+    def _add_mojibake(self, finding: MojibakeFinding) -> None:
         self.mojibake += 1
-        seen = any(example["value"] == finding.value[:200] for example in self.mojibake_examples)
+        value = finding.value[:MAX_TRACKED_LENGTH]
+        seen = any(example["value"] == value for example in self.mojibake_examples)
         if not seen and len(self.mojibake_examples) < MAX_EXAMPLES:
             self.mojibake_examples.append(
-                {"value": finding.value[:200], "proposed": finding.proposed[:200]}
+                {"value": value, "proposed": finding.proposed[:MAX_TRACKED_LENGTH]}
             )
 
     def share(self, kind: str) -> float:
@@ -200,6 +225,8 @@ class ColumnProfile:
             result["dates"] = self._dates_dict(default_order)
         if self.multi_email_cells:
             result["multi_email_cells"] = self.multi_email_cells
+        if self.matches.get("excel_damage"):
+            result["excel_damage"] = self.matches["excel_damage"]
         if self.mojibake:
             result["mojibake"] = {"count": self.mojibake, "examples": self.mojibake_examples}
         return result

@@ -9,9 +9,17 @@ from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
-from zoneinfo import ZoneInfo
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
+from bt2twenty.errors import SettingsError
+from bt2twenty.redaction import redact
 from bt2twenty.sources.bluetrait.dates import DateOrder
+from bt2twenty.sources.bluetrait.discovery.document import (
+    attachment_summary,
+    custom_field_labels,
+    object_entries,
+    scan_problems,
+)
 from bt2twenty.sources.bluetrait.discovery.estimate import (
     DEFAULT_BATCH_SIZE,
     DEFAULT_RATE_LIMIT_PER_MINUTE,
@@ -22,6 +30,7 @@ from bt2twenty.sources.bluetrait.discovery.estimate import (
 )
 from bt2twenty.sources.bluetrait.discovery.problems import Problem, ProblemFinder
 from bt2twenty.sources.bluetrait.discovery.profile import DATE_NAME, ColumnProfile
+from bt2twenty.sources.bluetrait.discovery.scope import write_scope
 from bt2twenty.sources.bluetrait.export import SECRET_COLUMNS, BluetraitExport, open_export
 
 logger = logging.getLogger(__name__)
@@ -48,7 +57,7 @@ class DiscoverOptions:
 
 @dataclass
 class SourceProfile:
-    """Everything discovery learned about an export; `document` is what the JSON file holds."""
+    """Everything discovery learned about an export; `document` is the JSON file's content."""
 
     document: dict[str, Any]
     paths: dict[str, Path] = field(default_factory=dict)
@@ -69,7 +78,9 @@ KEPT_OBJECTS = frozenset({"custom_fields", "ticket_attachments"})
 
 
 @dataclass
-class _ObjectScan:
+class ObjectScan:
+    """The result of one pass over an object: column profiles, row count and kept rows."""
+
     columns: dict[str, ColumnProfile] = field(default_factory=dict)
     rows: int = 0
     kept_rows: list[dict[str, str]] = field(default_factory=list)
@@ -94,10 +105,8 @@ def discover(
     Writes ``source-profile.json``, ``scope.md``, ``scope.html`` and, when rows are rejected,
     ``rejects/<object>.rejects.csv``. Returns the profile that was written.
     """
-    from bt2twenty.sources.bluetrait.discovery.scope import write_scope
-
     options = options or DiscoverOptions()
-    zone = ZoneInfo(options.zone)
+    zone = _load_zone(options.zone)
     out_dir.mkdir(parents=True, exist_ok=True)
     logger.info("Discovery of %s started; output in %s", source, out_dir)
 
@@ -108,6 +117,9 @@ def discover(
         problems = finder.finish()
         document = _build_document(export, scans, problems, finder, facts, options)
 
+    # A secret may also sit in another column (a ticket that quotes a password), so every text
+    # value is masked against the secrets registered while reading.
+    document = _redact_values(document)
     profile = SourceProfile(document)
     profile.paths["profile"] = out_dir / PROFILE_FILE
     profile.paths["profile"].write_text(
@@ -118,16 +130,36 @@ def discover(
     return profile
 
 
+def _redact_values(value: Any) -> Any:
+    if isinstance(value, str):
+        return redact(value)
+    if isinstance(value, dict):
+        return {redact(str(key)): _redact_values(item) for key, item in value.items()}
+    if isinstance(value, list):
+        return [_redact_values(item) for item in value]
+    return value
+
+
+def _load_zone(name: str) -> ZoneInfo:
+    try:
+        return ZoneInfo(name)
+    except (ZoneInfoNotFoundError, ValueError) as failure:
+        raise SettingsError(
+            f"unknown time zone {name!r}",
+            hint="Use an IANA zone name such as Australia/Sydney or Australia/Perth.",
+        ) from failure
+
+
 def _scan_objects(
     export: BluetraitExport,
     finder: ProblemFinder,
     facts: _Facts,
     progress: ProgressCallback | None,
-) -> dict[str, _ObjectScan]:
-    scans: dict[str, _ObjectScan] = {}
+) -> dict[str, ObjectScan]:
+    scans: dict[str, ObjectScan] = {}
     total = export.data_bytes
     for obj in export.objects():
-        scan = scans[obj.name] = _ObjectScan()
+        scan = scans[obj.name] = ObjectScan()
         datetime_columns: list[str] | None = None
 
         for row in export.iter_rows(obj.name):
@@ -147,7 +179,7 @@ def _scan_objects(
     return scans
 
 
-def _profile_row(scan: _ObjectScan, values: dict[str, str]) -> None:
+def _profile_row(scan: ObjectScan, values: dict[str, str]) -> None:
     scan.rows += 1
     columns = scan.columns
     for name, value in values.items():
@@ -157,7 +189,7 @@ def _profile_row(scan: _ObjectScan, values: dict[str, str]) -> None:
         column.add(value)
 
 
-def _name_columns(scan: _ObjectScan, export: BluetraitExport, object_name: str) -> None:
+def _name_columns(scan: ObjectScan, export: BluetraitExport, object_name: str) -> None:
     """Give each column profile its header as written and whether it is a known column."""
     obj = export.get(object_name)
     if obj is None:
@@ -188,20 +220,13 @@ def _count_facts(facts: _Facts, object_name: str, values: dict[str, str]) -> Non
 
 def _build_document(
     export: BluetraitExport,
-    scans: dict[str, _ObjectScan],
+    scans: dict[str, ObjectScan],
     problems: list[Problem],
     finder: ProblemFinder,
     facts: _Facts,
     options: DiscoverOptions,
 ) -> dict[str, Any]:
-    from bt2twenty.sources.bluetrait.discovery.document import (
-        attachment_summary,
-        custom_field_labels,
-        object_entries,
-        scan_problems,
-    )
-
-    empty = _ObjectScan()
+    empty = ObjectScan()
     labels = custom_field_labels(scans.get("custom_fields", empty).kept_rows)
     objects = object_entries(export, scans, labels, options.default_date_order)
     all_problems = [problem.as_dict() for problem in problems]

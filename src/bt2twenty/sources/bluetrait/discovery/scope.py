@@ -36,6 +36,7 @@ def build_sections(document: dict[str, Any]) -> list[Section]:
     return [
         _summary(document),
         _objects(document),
+        _rejects(document),
         _problems(document),
         _custom_fields(document),
         _not_migrating(document),
@@ -83,7 +84,7 @@ def _objects(document: dict[str, Any]) -> Section:
     rows = [
         [
             entry["name"],
-            f"{entry['source']}: " + ", ".join(file["path"] for file in entry["files"]),
+            f"{entry['source']}: " + ", ".join(_file_text(file) for file in entry["files"]),
             str(entry["rows_read"]),
             str(entry["rows_yielded"]),
             str(entry["rows_rejected"]),
@@ -94,6 +95,44 @@ def _objects(document: dict[str, Any]) -> Section:
         for entry in document["objects"]
     ]
     return ("Objects", ["Every row read is either yielded or rejected.", (header, rows)])
+
+
+def _rejects(document: dict[str, Any]) -> Section:
+    rows = [
+        [entry["name"], reject["file"], _line_text(reject), reject["reason"]]
+        for entry in document["objects"]
+        for reject in entry["reject_examples"]
+    ]
+    if not rows:
+        return ("Rejected rows", ["No row was rejected."])
+    return (
+        "Rejected rows",
+        [
+            "The first rejects of each object; every reject is in the object's reject file.",
+            (["object", "file", "line", "reason"], rows),
+        ],
+    )
+
+
+def _line_text(reject: dict[str, Any]) -> str:
+    if reject["last_line"] > reject["first_line"]:
+        return f"{reject['first_line']}-{reject['last_line']}"
+    return str(reject["first_line"])
+
+
+def _file_text(file: dict[str, Any]) -> str:
+    """Return "path (encoding, delimiter)", with the detection confidence when below 1."""
+    details = []
+    encoding = file.get("encoding")
+    if encoding:
+        text = encoding["encoding"]
+        if encoding["confidence"] < 1:
+            text += f" at {encoding['confidence']:.0%} confidence"
+        details.append(text)
+    delimiter = {",": "", ";": "semicolons", "\t": "tabs", "|": "pipes"}.get(file["delimiter"])
+    if delimiter:
+        details.append(delimiter)
+    return f"{file['path']} ({', '.join(details)})" if details else file["path"]
 
 
 def _problems(document: dict[str, Any]) -> Section:
@@ -114,7 +153,11 @@ def _problems(document: dict[str, Any]) -> Section:
 
 
 def _example_text(example: dict[str, Any]) -> str:
-    return ", ".join(f"{key} {value}" for key, value in example.items())
+    parts = []
+    for key, value in example.items():
+        rendered = " and ".join(map(str, value)) if isinstance(value, list) else str(value)
+        parts.append(f"{key.replace('_', ' ')} {rendered}")
+    return ", ".join(parts)
 
 
 def _custom_fields(document: dict[str, Any]) -> Section:
@@ -204,9 +247,9 @@ def _values_text(column: dict[str, Any]) -> str:
         return f"{column['filled']} secrets (never shown)"
     distinct = column.get("distinct_values")
     if distinct:
-        shown = list(distinct.items())[:MAX_DISTINCT_SHOWN]
-        more = len(distinct) - len(shown)
-        text = ", ".join(f"{value} ({count})" for value, count in shown)
+        listed = list(distinct.items())[:MAX_DISTINCT_SHOWN]
+        more = len(distinct) - len(listed)
+        text = ", ".join(f"{value} ({count})" for value, count in listed)
         return text + (f", and {more} more" if more > 0 else "")
     return ""
 

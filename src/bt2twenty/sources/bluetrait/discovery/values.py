@@ -37,6 +37,8 @@ _URL = re.compile(
     r"|^https?://\S+$",
     re.IGNORECASE,
 )
+_SCIENTIFIC = re.compile(r"^-?\d(?:\.\d+)?E\+\d+$", re.IGNORECASE)
+_SHORT_POSTCODE = re.compile(r"^\d{3}$")
 _IPV4 = re.compile(r"^\d{1,3}(?:\.\d{1,3}){3}$")
 _HTML = re.compile(r"<(?:[a-zA-Z][a-zA-Z0-9]*)(?:\s[^<>]*)?/?>|&(?:[a-z]+|#\d+);")
 
@@ -67,7 +69,7 @@ def emails_in(value: str) -> list[str]:
 
 
 def is_email_cell(value: str) -> bool:
-    """Return True when a cell holds only email addresses (and separators or display names)."""
+    """Return True when a cell contains only email addresses, separators and display names."""
     found = emails_in(value)
     if not found:
         return False
@@ -87,6 +89,16 @@ def is_phone(value: str) -> bool:
 def is_url(value: str) -> bool:
     """Return True for a web address or a bare domain such as ``acme.com.au``."""
     return "@" not in value and _URL.match(value.strip()) is not None
+
+
+def is_excel_damaged(column: str, value: str) -> bool:
+    """Return True for values Excel rewrites: ``5.00E+11`` ids and serials, 3-digit postcodes.
+
+    Australian postcodes have four digits, so ``800`` is Darwin's ``0800`` with its zero lost.
+    """
+    if _SCIENTIFIC.match(value):
+        return True
+    return "postcode" in column and _SHORT_POSTCODE.match(value) is not None
 
 
 def has_html(value: str) -> bool:

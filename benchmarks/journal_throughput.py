@@ -51,9 +51,9 @@ def record(journal: Journal, rows: int) -> float:
 
 
 def time_single_lookups(journal: Journal, rows: int, rng: random.Random) -> float:
-    wanted = [str(rng.randrange(rows)) for _ in range(LOOKUPS)]
+    source_ids = [str(rng.randrange(rows)) for _ in range(LOOKUPS)]
     started = time.perf_counter()
-    for source_id in wanted:
+    for source_id in source_ids:
         if journal.target_id(SOURCE_OBJECT, source_id) is None:
             raise AssertionError(f"source id {source_id} missing from the id map")
     return time.perf_counter() - started

@@ -38,11 +38,11 @@ def test_reopen_keeps_migration_id(journal_path: Path) -> None:
 
 
 def test_given_migration_id_stored(journal_path: Path) -> None:
-    given = str(uuid.uuid4())
-    with Journal.open(journal_path, migration_id=given) as journal:
-        assert journal.migration_id == given
-    with Journal.open(journal_path, migration_id=given.upper()) as journal:
-        assert journal.migration_id == given
+    migration_id = str(uuid.uuid4())
+    with Journal.open(journal_path, migration_id=migration_id) as journal:
+        assert journal.migration_id == migration_id
+    with Journal.open(journal_path, migration_id=migration_id.upper()) as journal:
+        assert journal.migration_id == migration_id
 
 
 def test_other_migration_id_rejected(journal_path: Path) -> None:

@@ -90,9 +90,9 @@ class BatchesMixin(JournalBase):
     ) -> Batch:
         """Record that Twenty confirmed the batch, with its effect on the id map.
 
-        The batch's state and its id-map rows are committed together: create, upsert and
-        update batches write the rows of their items (and release those rows from
-        quarantine); delete batches mark the rows deleted; restore batches clear that mark.
+        The batch's state and its id-map rows are committed together. Create, upsert and
+        update batches write the rows of their items and release those rows from quarantine.
+        Delete batches mark the rows deleted, and restore batches clear that mark.
         `origins`, keyed by target id, overrides or supplies each item's origin. Confirming
         a confirmed batch again changes nothing.
         """
@@ -211,8 +211,8 @@ def _resolve_origins(batch: Batch, origins: Mapping[str, Origin | str]) -> tuple
     resolved = []
     missing = []
     for item in batch.items:
-        given = origins.get(item.target_id)
-        origin = Origin(given) if given is not None else item.origin
+        override = origins.get(item.target_id)
+        origin = Origin(override) if override is not None else item.origin
         origin = origin or _IMPLIED_ORIGIN.get(batch.operation)
         if origin is None:
             missing.append(item.target_id)
@@ -237,7 +237,7 @@ def _resolve_origins(batch: Batch, origins: Mapping[str, Origin | str]) -> tuple
 
 def _require_state(batch: Batch, *allowed: BatchState, action: str) -> None:
     if batch.state not in allowed:
-        raise FatalError(f"Batch {batch.id} is {batch.state}; it cannot be marked {action}.")
+        raise FatalError(f"Batch {batch.id} is {batch.state}, so it cannot be marked {action}.")
 
 
 def _filters(

@@ -33,7 +33,7 @@ class ObjectStatus:
 
 @dataclass(frozen=True)
 class JournalStatus:
-    """Where a migration stands: its runs, its objects and the batches still to redo."""
+    """Summary of a migration: its runs, its objects and the batches still to redo."""
 
     path: str
     migration_id: str

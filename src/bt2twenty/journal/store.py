@@ -1,7 +1,7 @@
 """The journal's SQLite connection: WAL mode, durable commits, one lock, explicit transactions.
 
 Threads share one connection guarded by a re-entrant lock. Every read and write takes the
-lock, so the loader's worker threads may call the journal freely; writes are serialised,
+lock, so the loader's worker threads may call the journal freely. Writes are serialised,
 which costs little next to the HTTP round trip each batch waits for.
 
 `synchronous=FULL` makes each commit durable before it returns, at the cost of one extra
@@ -40,7 +40,7 @@ class JournalError(ConfigError):
 
 
 class Store:
-    """One SQLite connection with a lock; `transaction` and `snapshot` are the only ways in."""
+    """One SQLite connection with a lock, used through `transaction`, `snapshot` or `reading`."""
 
     def __init__(self, connection: sqlite3.Connection, path: Path) -> None:
         self.path = path
@@ -52,8 +52,9 @@ class Store:
     def transaction(self) -> Iterator[sqlite3.Connection]:
         """Run the block in one write transaction: all its statements commit, or none do.
 
-        A nested call joins the outer transaction. `BEGIN IMMEDIATE` takes the write lock up
-        front, so a transaction never fails half-way for want of it.
+        A nested call joins the outer transaction. `BEGIN IMMEDIATE` takes SQLite's write lock
+        before the first statement, waiting up to `BUSY_TIMEOUT_MS` if another process holds
+        it, so no statement inside the block fails with "database is locked".
         """
         with self._lock:
             if self._depth:
@@ -85,6 +86,12 @@ class Store:
             finally:
                 self._depth = 0
                 self._connection.execute("COMMIT")
+
+    @contextmanager
+    def reading(self) -> Iterator[sqlite3.Connection]:
+        """Run one read statement; a single statement always sees one consistent state."""
+        with self._lock:
+            yield self._connection
 
     def _nested(self) -> Iterator[sqlite3.Connection]:
         self._depth += 1

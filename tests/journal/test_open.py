@@ -127,3 +127,25 @@ def test_foreign_database_rejected(tmp_path: Path) -> None:
         connection.execute("CREATE TABLE invoices (id INTEGER PRIMARY KEY)")
     with pytest.raises(JournalError, match="not a bt2twenty journal"):
         Journal.open(path)
+
+
+def test_folder_path_rejected(tmp_path: Path) -> None:
+    with pytest.raises(JournalError, match="Could not open"):
+        Journal.open(tmp_path)
+
+
+def _insert_run_then_fail(journal: Journal) -> None:
+    with journal._store.transaction() as connection:
+        connection.execute(
+            "INSERT INTO runs (kind, status, started_at, tool_version, options) "
+            "VALUES ('load', 'running', 'now', '0', '{}')"
+        )
+        raise RuntimeError("stop here")
+
+
+def test_failed_write_rolls_back(journal_path: Path) -> None:
+    with Journal.open(journal_path) as journal:
+        with pytest.raises(RuntimeError, match="stop here"):
+            _insert_run_then_fail(journal)
+        assert journal.runs() == []
+        assert journal.start_run("load").id == 1

@@ -64,11 +64,12 @@ class Store:
             self._depth = 1
             try:
                 yield self._connection
-            except BaseException:
-                self._connection.execute("ROLLBACK")
-                raise
-            else:
                 self._connection.execute("COMMIT")
+            except BaseException:
+                # A failed COMMIT (a full disk, say) leaves the transaction open: end it too.
+                if self._connection.in_transaction:
+                    self._connection.execute("ROLLBACK")
+                raise
             finally:
                 self._depth = 0
 
@@ -107,23 +108,31 @@ class Store:
 
 def connect(path: Path) -> sqlite3.Connection:
     """Open (creating if needed) the SQLite file at `path` with the journal's settings."""
-    path.parent.mkdir(parents=True, exist_ok=True)
-    connection = sqlite3.connect(
-        path, isolation_level=None, check_same_thread=False, timeout=BUSY_TIMEOUT_MS / 1000
-    )
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        connection = sqlite3.connect(
+            path, isolation_level=None, check_same_thread=False, timeout=BUSY_TIMEOUT_MS / 1000
+        )
+    except (OSError, sqlite3.Error) as exc:
+        raise _open_failed(path, exc) from exc
+
     connection.row_factory = sqlite3.Row
     try:
         _configure(connection, path)
     except sqlite3.DatabaseError as exc:
         connection.close()
-        raise JournalError(
-            f"Could not open {path} as a journal: {exc}.",
-            hint="Check the --journal path; a journal is an SQLite file that bt2twenty created.",
-        ) from exc
+        raise _open_failed(path, exc) from exc
     except BaseException:
         connection.close()
         raise
     return connection
+
+
+def _open_failed(path: Path, exc: Exception) -> JournalError:
+    return JournalError(
+        f"Could not open {path} as a journal: {exc}.",
+        hint="Check the --journal path. A journal is an SQLite file that bt2twenty created.",
+    )
 
 
 def _configure(connection: sqlite3.Connection, path: Path) -> None:

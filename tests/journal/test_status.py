@@ -70,7 +70,7 @@ def test_status_text(journal: Journal, run: Run) -> None:
     assert f"Migration {journal.migration_id}" in text
     assert "Batches: 1 pending, 1 sent and unconfirmed, 0 failed" in text
     assert "Company  company" in text
-    assert "Unfinished work" in text
+    assert "1 run(s) still marked running and 2 batch(es) unconfirmed" in text
 
 
 def test_status_json(journal: Journal, run: Run) -> None:

@@ -149,3 +149,14 @@ def test_failed_write_rolls_back(journal_path: Path) -> None:
             _insert_run_then_fail(journal)
         assert journal.runs() == []
         assert journal.start_run("load").id == 1
+
+
+def _write_inside_snapshot(journal: Journal) -> None:
+    with journal._store.snapshot(), journal._store.transaction():
+        pass
+
+
+def test_write_inside_snapshot_rejected(journal: Journal) -> None:
+    with pytest.raises(RuntimeError, match="inside a read snapshot"):
+        _write_inside_snapshot(journal)
+    assert journal.start_run("load").id == 1

@@ -47,6 +47,7 @@ class Store:
         self._connection = connection
         self._lock = threading.RLock()
         self._depth = 0
+        self._is_writing = False
 
     @contextmanager
     def transaction(self) -> Iterator[sqlite3.Connection]:
@@ -58,10 +59,13 @@ class Store:
         """
         with self._lock:
             if self._depth:
+                if not self._is_writing:
+                    raise RuntimeError("a write transaction cannot start inside a read snapshot")
                 yield from self._nested()
                 return
             self._connection.execute("BEGIN IMMEDIATE")
             self._depth = 1
+            self._is_writing = True
             try:
                 yield self._connection
                 self._connection.execute("COMMIT")
@@ -72,6 +76,7 @@ class Store:
                 raise
             finally:
                 self._depth = 0
+                self._is_writing = False
 
     @contextmanager
     def snapshot(self) -> Iterator[sqlite3.Connection]:

@@ -38,11 +38,11 @@ def test_reopen_keeps_migration_id(journal_path: Path) -> None:
 
 
 def test_given_migration_id_stored(journal_path: Path) -> None:
-    given = str(uuid.uuid4())
-    with Journal.open(journal_path, migration_id=given) as journal:
-        assert journal.migration_id == given
-    with Journal.open(journal_path, migration_id=given.upper()) as journal:
-        assert journal.migration_id == given
+    migration_id = str(uuid.uuid4())
+    with Journal.open(journal_path, migration_id=migration_id) as journal:
+        assert journal.migration_id == migration_id
+    with Journal.open(journal_path, migration_id=migration_id.upper()) as journal:
+        assert journal.migration_id == migration_id
 
 
 def test_other_migration_id_rejected(journal_path: Path) -> None:
@@ -127,3 +127,36 @@ def test_foreign_database_rejected(tmp_path: Path) -> None:
         connection.execute("CREATE TABLE invoices (id INTEGER PRIMARY KEY)")
     with pytest.raises(JournalError, match="not a bt2twenty journal"):
         Journal.open(path)
+
+
+def test_folder_path_rejected(tmp_path: Path) -> None:
+    with pytest.raises(JournalError, match="Could not open"):
+        Journal.open(tmp_path)
+
+
+def _insert_run_then_fail(journal: Journal) -> None:
+    with journal._store.transaction() as connection:
+        connection.execute(
+            "INSERT INTO runs (kind, status, started_at, tool_version, options) "
+            "VALUES ('load', 'running', 'now', '0', '{}')"
+        )
+        raise RuntimeError("stop here")
+
+
+def test_failed_write_rolls_back(journal_path: Path) -> None:
+    with Journal.open(journal_path) as journal:
+        with pytest.raises(RuntimeError, match="stop here"):
+            _insert_run_then_fail(journal)
+        assert journal.runs() == []
+        assert journal.start_run("load").id == 1
+
+
+def _write_inside_snapshot(journal: Journal) -> None:
+    with journal._store.snapshot(), journal._store.transaction():
+        pass
+
+
+def test_write_inside_snapshot_rejected(journal: Journal) -> None:
+    with pytest.raises(RuntimeError, match="inside a read snapshot"):
+        _write_inside_snapshot(journal)
+    assert journal.start_run("load").id == 1

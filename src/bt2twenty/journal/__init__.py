@@ -1,18 +1,23 @@
 """The migration journal: the SQLite store that makes loads resumable and rollbacks exact.
 
-Open one per migration project with `Journal.open(path)`. What it records:
+Open one per migration project with `Journal.open(path, *, migration_id=None)`; it creates
+the file and a migration id, or reads them back, and migrates the schema forward. The
+`Journal` records:
 
-- runs (`start_run`, `finish_run`, `runs`, `last_run`, `unfinished_runs`) and their phases
-  (`start_phase`, `finish_phase`, `phases`);
-- batches (`add_batch`, `mark_sent`, `mark_confirmed`, `mark_failed`, `unconfirmed_batches`),
-  each journaled before it is sent; a confirmation and its id-map rows commit together;
-- the id map (`target_id`, `lookup_many`, `id_map_entries`, `count_by_object`,
-  `mark_rolled_back`), source row ↔ Twenty record, with the record's origin;
-- before-images (`save_before_image`, first write wins; `before_images`, `mark_restored`);
+- the migration (`migration`, `migration_id`, `record_id(source_object, source_id)`);
+- runs (`start_run`, `finish_run`, `run`, `runs`, `last_run`, `unfinished_runs`) and their
+  phases (`start_phase`, `finish_phase`, `phases`);
+- batches (`add_batch`, `mark_sent`, `mark_confirmed`, `mark_failed`, `batch`, `batches`,
+  `unconfirmed_batches`), each journaled before it is sent. A confirmation and its id-map
+  rows commit together;
+- the id map (`target_id`, `lookup_many`, `id_map_entry`, `id_map_entries`,
+  `count_by_object`, `mark_rolled_back`): source row to Twenty record, with its origin;
+- before-images (`save_before_image`, where the first write wins, `before_image`,
+  `before_images`, `mark_restored`);
 - quarantine (`quarantine`, `quarantined`, `quarantine_counts`, `release`), stored redacted;
 - schema changes (`record_schema_change`, `schema_changes(reverse=True)`,
   `mark_schema_change_removed`);
-- `status()`, a `JournalStatus` with `as_text()` and `as_json()`.
+- `status()`, a `JournalStatus` with `as_text()`, `as_dict()` and `as_json()`.
 """
 
 from __future__ import annotations

@@ -10,6 +10,7 @@ from __future__ import annotations
 import logging
 import sqlite3
 from collections.abc import Mapping, Sequence
+from dataclasses import replace
 
 from bt2twenty.errors import FatalError
 from bt2twenty.journal.base import JournalBase
@@ -66,30 +67,32 @@ class BatchesMixin(JournalBase):
                     for position, item in enumerate(items)
                 ],
             )
-            batch = fetch_batch(connection, int(batch_id or 0))
+            batch = fetch_batch(connection, int(batch_id or 0), with_items=False)
+        batch = replace(batch, items=tuple(items))
         logger.debug("Journaled batch %d: %s %d %s", batch.id, operation, len(items), target_object)
         return batch
 
     def mark_sent(self, batch_id: int) -> Batch:
         """Record that the batch is about to go (again) to Twenty; counts the attempt."""
         with self._store.transaction() as connection:
-            batch = fetch_batch(connection, batch_id, with_items=False)
+            batch = fetch_batch(connection, batch_id)
             _require_state(batch, BatchState.PENDING, BatchState.SENT, action="sent")
+            sent_at = utc_now()
             connection.execute(
                 "UPDATE batches SET state = 'sent', sent_at = ?, attempts = attempts + 1 "
                 "WHERE id = ?",
-                (utc_now(), batch_id),
+                (sent_at, batch_id),
             )
-            return fetch_batch(connection, batch_id)
+        return replace(batch, state=BatchState.SENT, sent_at=sent_at, attempts=batch.attempts + 1)
 
     def mark_confirmed(
         self, batch_id: int, *, origins: Mapping[str, Origin | str] | None = None
     ) -> Batch:
         """Record that Twenty confirmed the batch, with its effect on the id map.
 
-        The batch's state and its id-map rows are committed together: create, upsert and
-        update batches write the rows of their items (and release those rows from
-        quarantine); delete batches mark the rows deleted; restore batches clear that mark.
+        The batch's state and its id-map rows are committed together. Create, upsert and
+        update batches write the rows of their items and release those rows from quarantine.
+        Delete batches mark the rows deleted, and restore batches clear that mark.
         `origins`, keyed by target id, overrides or supplies each item's origin. Confirming
         a confirmed batch again changes nothing.
         """
@@ -103,11 +106,12 @@ class BatchesMixin(JournalBase):
             apply_confirmed_items(connection, batch, items)
             if batch.operation in _WRITES_RECORDS:
                 release_rows(connection, items, run_id=batch.run_id)
+            finished_at = utc_now()
             connection.execute(
                 "UPDATE batches SET state = 'confirmed', finished_at = ? WHERE id = ?",
-                (utc_now(), batch_id),
+                (finished_at, batch_id),
             )
-            confirmed = fetch_batch(connection, batch_id)
+        confirmed = replace(batch, state=BatchState.CONFIRMED, finished_at=finished_at)
         logger.debug("Confirmed batch %d (%d items)", batch_id, len(items))
         return confirmed
 
@@ -207,8 +211,8 @@ def _resolve_origins(batch: Batch, origins: Mapping[str, Origin | str]) -> tuple
     resolved = []
     missing = []
     for item in batch.items:
-        given = origins.get(item.target_id)
-        origin = Origin(given) if given is not None else item.origin
+        override = origins.get(item.target_id)
+        origin = Origin(override) if override is not None else item.origin
         origin = origin or _IMPLIED_ORIGIN.get(batch.operation)
         if origin is None:
             missing.append(item.target_id)
@@ -233,7 +237,7 @@ def _resolve_origins(batch: Batch, origins: Mapping[str, Origin | str]) -> tuple
 
 def _require_state(batch: Batch, *allowed: BatchState, action: str) -> None:
     if batch.state not in allowed:
-        raise FatalError(f"Batch {batch.id} is {batch.state}; it cannot be marked {action}.")
+        raise FatalError(f"Batch {batch.id} is {batch.state}, so it cannot be marked {action}.")
 
 
 def _filters(

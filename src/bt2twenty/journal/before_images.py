@@ -37,7 +37,7 @@ class BeforeImagesMixin(JournalBase):
 
     def before_image(self, target_object: str, target_id: str) -> BeforeImage | None:
         """Return the before-image of one record, or None if the migration kept none."""
-        with self._store.snapshot() as connection:
+        with self._store.reading() as connection:
             row = connection.execute(
                 "SELECT * FROM before_images WHERE target_object = ? AND target_id = ?",
                 (target_object, target_id),

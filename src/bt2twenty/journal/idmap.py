@@ -1,9 +1,10 @@
 """The id map: which Twenty record each source row became, and how it got there.
 
 Rows are written only when a batch is confirmed (see `BatchesMixin.mark_confirmed`), in the
-same transaction. A row's origin keeps the strongest claim the migration has on the record:
-`created` stays `created` across later updates, `linked` becomes `updated` once the migration
-changes the record, and a row that rollback removed starts afresh when a later run writes it.
+same transaction. A row's origin keeps the strongest claim the migration has on the record.
+`created` stays `created` across later updates, and `linked` becomes `updated` once the
+migration changes the record. A row that rollback removed starts afresh when a later run
+writes it.
 """
 
 from __future__ import annotations
@@ -74,7 +75,7 @@ class IdMapMixin(JournalBase):
 
     def target_id(self, source_object: str, source_id: str) -> str | None:
         """Return the Twenty id of a source row, or None if unmapped or rolled back."""
-        with self._store.snapshot() as connection:
+        with self._store.reading() as connection:
             row = connection.execute(
                 "SELECT target_id FROM id_map WHERE source_object = ? AND source_id = ? "
                 "AND rolled_back_at IS NULL",
@@ -84,11 +85,11 @@ class IdMapMixin(JournalBase):
 
     def lookup_many(self, source_object: str, source_ids: Iterable[str]) -> dict[str, str]:
         """Return {source id: Twenty id} for the mapped ids among `source_ids`."""
-        wanted = list(dict.fromkeys(source_ids))
+        requested = list(dict.fromkeys(source_ids))
         found: dict[str, str] = {}
         with self._store.snapshot() as connection:
-            for start in range(0, len(wanted), _LOOKUP_CHUNK):
-                chunk = wanted[start : start + _LOOKUP_CHUNK]
+            for start in range(0, len(requested), _LOOKUP_CHUNK):
+                chunk = requested[start : start + _LOOKUP_CHUNK]
                 rows = connection.execute(
                     "SELECT source_id, target_id FROM id_map WHERE source_object = ? "
                     f"AND rolled_back_at IS NULL AND source_id IN ({', '.join('?' * len(chunk))})",
@@ -99,7 +100,7 @@ class IdMapMixin(JournalBase):
 
     def id_map_entry(self, source_object: str, source_id: str) -> IdMapEntry | None:
         """Return the full id-map row of a source row, rolled back or not, or None."""
-        with self._store.snapshot() as connection:
+        with self._store.reading() as connection:
             row = connection.execute(
                 "SELECT rowid, * FROM id_map WHERE source_object = ? AND source_id = ?",
                 (source_object, source_id),

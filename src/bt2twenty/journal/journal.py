@@ -34,9 +34,12 @@ class Journal(
     """The migration journal: runs, phases, batches, id map, before-images, quarantine and
     schema changes of one migration, in one SQLite file.
 
-    Every method is safe to call from several threads: they share one connection behind a
+    Every method is safe to call from several threads, which share one connection behind a
     lock. Each method that writes commits before it returns, so a process killed at any
     instant leaves the file as it was after the last method that returned.
+
+    NOTE: nothing stops two processes from opening the same journal. SQLite keeps the file
+    consistent, but two loaders would both resend the same unconfirmed batches.
     """
 
     def __init__(self, store: Store, migration: MigrationInfo) -> None:

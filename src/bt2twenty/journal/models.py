@@ -13,7 +13,7 @@ logger = logging.getLogger(__name__)
 
 
 class RunKind(StrEnum):
-    """What a run does."""
+    """The pipeline stage a run performs."""
 
     SCHEMA = "schema"
     LOAD = "load"
@@ -24,7 +24,7 @@ class RunKind(StrEnum):
 
 
 class RunStatus(StrEnum):
-    """Where a run or a phase stands. `running` after a crash means the process died."""
+    """The state of a run or a phase. `running` after a crash means the process died."""
 
     RUNNING = "running"
     COMPLETED = "completed"
@@ -52,7 +52,7 @@ class BatchState(StrEnum):
 
 
 class Origin(StrEnum):
-    """How a target record came to be in the id map.
+    """The way a target record entered the id map.
 
     `created`: the migration created it, so rollback destroys it. `linked`: it existed in Twenty
     and the migration only bound a source row to it, so rollback leaves it alone. `updated`: it
@@ -144,9 +144,9 @@ class Phase:
 class BatchItem:
     """One record of a batch, as planned before sending.
 
-    `origin` may be left unset for `create` (implies created) and `update` (implies updated);
-    an `upsert` item needs it here or when the batch is confirmed, because only the caller
-    knows whether Twenty matched an existing record.
+    `origin` may be left unset for `create` (implies created) and `update` (implies updated).
+    An `upsert` item needs it here or when the batch is confirmed, because only the caller
+    can tell whether Twenty matched an existing record.
     """
 
     source_object: str

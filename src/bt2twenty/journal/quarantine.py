@@ -98,15 +98,12 @@ class QuarantineMixin(JournalBase):
 def release_rows(connection: sqlite3.Connection, items: Sequence[BatchItem], *, run_id: int) -> int:
     """Release the items' rows from quarantine inside the caller's transaction."""
     now = utc_now()
-    released = 0
-    for item in items:
-        cursor = connection.execute(
-            "UPDATE quarantine SET released_at = ?, released_run_id = ? "
-            "WHERE source_object = ? AND source_id = ? AND released_at IS NULL",
-            (now, run_id, item.source_object, item.source_id),
-        )
-        released += cursor.rowcount
-    return released
+    cursor = connection.executemany(
+        "UPDATE quarantine SET released_at = ?, released_run_id = ? "
+        "WHERE source_object = ? AND source_id = ? AND released_at IS NULL",
+        [(now, run_id, item.source_object, item.source_id) for item in items],
+    )
+    return cursor.rowcount
 
 
 def _entry_from_row(row: sqlite3.Row) -> QuarantineEntry:

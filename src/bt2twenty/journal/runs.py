@@ -50,7 +50,7 @@ class RunsMixin(JournalBase):
             run = _fetch_run(connection, run_id)
             if run.is_finished:
                 raise FatalError(
-                    f"Run {run_id} already finished as {run.status}; it cannot be finished again."
+                    f"Run {run_id} already finished as {run.status}, so it cannot finish again."
                 )
             connection.execute(
                 "UPDATE runs SET status = ?, finished_at = ?, summary = ?, error = ? WHERE id = ?",
@@ -162,7 +162,7 @@ def require_running(connection: sqlite3.Connection, run_id: int) -> Run:
     run = _fetch_run(connection, run_id)
     if run.is_finished:
         raise FatalError(
-            f"Run {run_id} already finished as {run.status}; start a new run to write more."
+            f"Run {run_id} already finished as {run.status}. Start a new run to write more."
         )
     return run
 

@@ -196,7 +196,7 @@ def applied_version(connection: sqlite3.Connection) -> int:
 def migrate(connection: sqlite3.Connection, path: Path) -> list[int]:
     """Apply every migration above the file's version, in order; return the versions applied.
 
-    The caller holds a write transaction, so a failure leaves the file at its old version.
+    Call it inside a write transaction, so a failure leaves the file at its old version.
     """
     _reject_foreign_database(connection, path)
     connection.execute(_APPLIED_TABLE)

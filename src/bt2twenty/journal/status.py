@@ -33,7 +33,7 @@ class ObjectStatus:
 
 @dataclass(frozen=True)
 class JournalStatus:
-    """Where a migration stands: its runs, its objects and the batches still to redo."""
+    """Summary of a migration: its runs, its objects and the batches still to redo."""
 
     path: str
     migration_id: str
@@ -79,7 +79,11 @@ class JournalStatus:
             f"Schema changes journaled: {self.schema_changes}",
         ]
         if self.has_unfinished_work:
-            lines.append("Unfinished work: the next run completes it before taking new input.")
+            running = sum(not run.is_finished for run in self.runs)
+            lines.append(
+                f"Unfinished work: {running} run(s) still marked running and "
+                f"{self.unconfirmed_batches} batch(es) unconfirmed. Resume them before new work."
+            )
         return "\n".join(lines)
 
 

@@ -1,7 +1,7 @@
 """The journal's SQLite connection: WAL mode, durable commits, one lock, explicit transactions.
 
 Threads share one connection guarded by a re-entrant lock. Every read and write takes the
-lock, so the loader's worker threads may call the journal freely; writes are serialised,
+lock, so the loader's worker threads may call the journal freely. Writes are serialised,
 which costs little next to the HTTP round trip each batch waits for.
 
 `synchronous=FULL` makes each commit durable before it returns, at the cost of one extra
@@ -40,36 +40,43 @@ class JournalError(ConfigError):
 
 
 class Store:
-    """One SQLite connection with a lock; `transaction` and `snapshot` are the only ways in."""
+    """One SQLite connection with a lock, used through `transaction`, `snapshot` or `reading`."""
 
     def __init__(self, connection: sqlite3.Connection, path: Path) -> None:
         self.path = path
         self._connection = connection
         self._lock = threading.RLock()
         self._depth = 0
+        self._is_writing = False
 
     @contextmanager
     def transaction(self) -> Iterator[sqlite3.Connection]:
         """Run the block in one write transaction: all its statements commit, or none do.
 
-        A nested call joins the outer transaction. `BEGIN IMMEDIATE` takes the write lock up
-        front, so a transaction never fails half-way for want of it.
+        A nested call joins the outer transaction. `BEGIN IMMEDIATE` takes SQLite's write lock
+        before the first statement, waiting up to `BUSY_TIMEOUT_MS` if another process holds
+        it, so no statement inside the block fails with "database is locked".
         """
         with self._lock:
             if self._depth:
+                if not self._is_writing:
+                    raise RuntimeError("a write transaction cannot start inside a read snapshot")
                 yield from self._nested()
                 return
             self._connection.execute("BEGIN IMMEDIATE")
             self._depth = 1
+            self._is_writing = True
             try:
                 yield self._connection
-            except BaseException:
-                self._connection.execute("ROLLBACK")
-                raise
-            else:
                 self._connection.execute("COMMIT")
+            except BaseException:
+                # A failed COMMIT (a full disk, say) leaves the transaction open: end it too.
+                if self._connection.in_transaction:
+                    self._connection.execute("ROLLBACK")
+                raise
             finally:
                 self._depth = 0
+                self._is_writing = False
 
     @contextmanager
     def snapshot(self) -> Iterator[sqlite3.Connection]:
@@ -86,6 +93,12 @@ class Store:
                 self._depth = 0
                 self._connection.execute("COMMIT")
 
+    @contextmanager
+    def reading(self) -> Iterator[sqlite3.Connection]:
+        """Run one read statement; a single statement always sees one consistent state."""
+        with self._lock:
+            yield self._connection
+
     def _nested(self) -> Iterator[sqlite3.Connection]:
         self._depth += 1
         try:
@@ -100,23 +113,31 @@ class Store:
 
 def connect(path: Path) -> sqlite3.Connection:
     """Open (creating if needed) the SQLite file at `path` with the journal's settings."""
-    path.parent.mkdir(parents=True, exist_ok=True)
-    connection = sqlite3.connect(
-        path, isolation_level=None, check_same_thread=False, timeout=BUSY_TIMEOUT_MS / 1000
-    )
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        connection = sqlite3.connect(
+            path, isolation_level=None, check_same_thread=False, timeout=BUSY_TIMEOUT_MS / 1000
+        )
+    except (OSError, sqlite3.Error) as exc:
+        raise _open_failed(path, exc) from exc
+
     connection.row_factory = sqlite3.Row
     try:
         _configure(connection, path)
     except sqlite3.DatabaseError as exc:
         connection.close()
-        raise JournalError(
-            f"Could not open {path} as a journal: {exc}.",
-            hint="Check the --journal path; a journal is an SQLite file that bt2twenty created.",
-        ) from exc
+        raise _open_failed(path, exc) from exc
     except BaseException:
         connection.close()
         raise
     return connection
+
+
+def _open_failed(path: Path, exc: Exception) -> JournalError:
+    return JournalError(
+        f"Could not open {path} as a journal: {exc}.",
+        hint="Check the --journal path. A journal is an SQLite file that bt2twenty created.",
+    )
 
 
 def _configure(connection: sqlite3.Connection, path: Path) -> None:

@@ -105,6 +105,17 @@ def test_missing_last_names_flagged(mapping: Mapping) -> None:
     assert {"1020", "1025", "1047", "1054", "1055", "1056", "1073", "1105", "1132"} <= flagged
 
 
+def test_unplaced_values_kept(mapping: Mapping) -> None:
+    companies = _build(mapping, "companies")
+    with_extension = [
+        c for c in companies if any(p.code == "PHONE_EXTENSION_DROPPED" for p in c.problems)
+    ]
+    assert with_extension
+    kept = with_extension[0].payload["unplacedValues"]
+    assert kept.startswith("phone: ")
+    assert "ext" in kept.lower() or any(char.isdigit() for char in kept)
+
+
 def test_dst_time_converted(mapping: Mapping) -> None:
     tickets = {t.source_id: t for t in _build(mapping, "tickets")}
     assert tickets["10043"].payload["createdAt"].startswith("2024-01-14T22:00:00")
@@ -180,6 +191,7 @@ def test_standard_payloads_validate(mapping: Mapping) -> None:
             **person.fields,
             "bluetraitId": TargetField("bluetraitId", "Bluetrait id", "TEXT"),
             "bluetraitUsername": TargetField("bluetraitUsername", "u", "TEXT"),
+            "unplacedValues": TargetField("unplacedValues", "Unplaced", "TEXT"),
             "preferredContactMethod": TargetField(
                 "preferredContactMethod", "p", "SELECT", options=("EMAIL", "PHONE", "SMS")
             ),

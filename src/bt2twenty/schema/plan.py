@@ -3,7 +3,8 @@
 Steps come in the order they can be applied: objects first (minimal payload), then scalar and
 composite fields, then relations (whose target objects must exist), then options added to
 select fields that already exist. Every target object gets a unique `bluetraitId` text field,
-the key that lets verification and delta runs find the migration's records.
+the key that lets verification and delta runs find the migration's records, and an
+`unplacedValues` text field that keeps source text no field could take, so nothing is dropped.
 """
 
 from __future__ import annotations
@@ -19,6 +20,7 @@ from bt2twenty.twenty.metadata import SelectOption
 logger = logging.getLogger(__name__)
 
 BLUETRAIT_ID_FIELD = "bluetraitId"
+UNPLACED_FIELD = "unplacedValues"
 StepKind = Literal["create_object", "create_field", "create_relation", "add_options"]
 _KIND_ORDER = {"create_object": 0, "create_field": 1, "create_relation": 2, "add_options": 3}
 
@@ -149,6 +151,18 @@ def _object_steps(
     if not has_id_field and (name, BLUETRAIT_ID_FIELD) not in planned:
         planned.add((name, BLUETRAIT_ID_FIELD))
         steps.append(_bluetrait_id_step(name))
+    has_unplaced = target is not None and UNPLACED_FIELD in target.fields
+    if not has_unplaced and (name, UNPLACED_FIELD) not in planned:
+        planned.add((name, UNPLACED_FIELD))
+        steps.append(
+            SchemaStep(
+                kind="create_field",
+                object_name=name,
+                field_name=UNPLACED_FIELD,
+                field_type="TEXT",
+                label="Unplaced Bluetrait values",
+            )
+        )
     return steps
 
 

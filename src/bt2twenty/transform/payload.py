@@ -29,6 +29,9 @@ from bt2twenty.transform.result import Problem, Severity, flag, reject
 logger = logging.getLogger(__name__)
 
 BLUETRAIT_ID_FIELD = "bluetraitId"
+# A text field on every target object that keeps source text no field could take (an
+# unparseable phone number, a phone extension, an invalid email), one "column: value" a line.
+UNPLACED_FIELD = "unplacedValues"
 # Transforms that the loader applies itself, through other records, rather than as a field.
 DEFERRED_TRANSFORMS = frozenset(
     {"note_target", "attachment_target", "file_upload", "file_category"}
@@ -126,6 +129,9 @@ class RecordBuilder:
 
         for target_field, parts in composites.items():
             problems.extend(self._convert_composite(payload, target_field, parts, target_object))
+        unplaced = [p.message for p in problems if p.code == "VALUE_NOT_PLACED"]
+        if unplaced:
+            payload[UNPLACED_FIELD] = "\n".join(unplaced)
         return BuiltRecord(
             source_object=self.source_object,
             source_id=source_id,
@@ -169,7 +175,7 @@ class RecordBuilder:
             problems.append(
                 flag(
                     "VALUE_NOT_PLACED",
-                    f"{column}: kept out of {entry.target}: " + "; ".join(converted.leftovers),
+                    f"{column}: " + "; ".join(converted.leftovers),
                 )
             )
         return problems
@@ -249,7 +255,7 @@ class RecordBuilder:
             problems.append(
                 flag(
                     "VALUE_NOT_PLACED",
-                    f"{target_field}: kept out: " + "; ".join(converted.leftovers),
+                    f"{target_field}: " + "; ".join(converted.leftovers),
                 )
             )
         return problems

@@ -100,3 +100,16 @@ def test_rate_limit_storm_slows_down(project: Project) -> None:
     project.sandbox.set_faults(FaultSpec())
     assert result.objects[0].counts.loaded == 42
     assert 429 in [entry[2] for entry in project.sandbox.request_log]
+
+
+def test_deleted_behind_back_sent_again(project: Project) -> None:
+    run_load(project.settings, only=["companies"])
+    with project.client() as client:
+        victim = next(c for c in client.records.iterate("companies") if c["bluetraitId"] == "105")
+        client.records.delete("companies", victim["id"], soft=False)
+
+    again = run_load(project.settings, only=["companies"])
+    assert again.objects[0].in_twenty == 42
+    with project.client() as client:
+        restored = client.records.get("companies", victim["id"])
+    assert restored["bluetraitId"] == "105"

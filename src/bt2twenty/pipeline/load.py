@@ -25,7 +25,7 @@ from bt2twenty.mapping.workflow import check_confirmed, load_profile
 from bt2twenty.pipeline.members import MemberDirectory
 from bt2twenty.pipeline.order import plan_load_order
 from bt2twenty.pipeline.phase import PhaseContext, PhaseCounts, PhaseLoader
-from bt2twenty.pipeline.reconcile import reconcile_target
+from bt2twenty.pipeline.reconcile import missing_records_error, reconcile_target
 from bt2twenty.pipeline.sample import choose_sample
 from bt2twenty.settings import Settings
 from bt2twenty.sources.bluetrait import open_export
@@ -271,7 +271,16 @@ def _load_object(
             yield row
 
     counts = loader.load(object_rows, phase_id=phase.id)
-    return _finish(context, phase.id, name, target_name, counts, reconcile=True)
+    return _finish(
+        context,
+        phase.id,
+        name,
+        target_name,
+        counts,
+        reconcile=True,
+        rows=rows,
+        deferred_links=deferred_links,
+    )
 
 
 def _finish(
@@ -282,8 +291,9 @@ def _finish(
     counts: PhaseCounts,
     *,
     reconcile: bool,
+    rows: Callable[[str], Iterator[dict[str, str]]] | None = None,
+    deferred_links: dict[str, list[str]] | None = None,
 ) -> ObjectReport:
-    # The shared-domain scan reads the rows once more; those reads are not rows of the run.
     report = ObjectReport(name, target_name, counts)
     status = RunStatus.INTERRUPTED if context.stop.is_set() else RunStatus.COMPLETED
     context.journal.finish_phase(
@@ -304,6 +314,16 @@ def _finish(
             target_object=target_name,
             objects_path=target.name_plural,
         )
+        if not check.is_clean and rows is not None:
+            _resend_missing(context, name, set(check.missing_ids), rows, deferred_links or {})
+            check = reconcile_target(
+                context.client,
+                context.journal,
+                target_object=target_name,
+                objects_path=target.name_plural,
+            )
+        if not check.is_clean:
+            raise missing_records_error(check)
         report.in_twenty = check.in_twenty
     if not counts.is_balanced and not context.stop.is_set():
         raise FatalError(
@@ -312,6 +332,47 @@ def _finish(
             hint="This is a bug in bt2twenty: report it with the journal file.",
         )
     return report
+
+
+def _resend_missing(
+    context: PhaseContext,
+    name: str,
+    missing_ids: set[str],
+    rows: Callable[[str], Iterator[dict[str, str]]],
+    deferred_links: dict[str, list[str]],
+) -> None:
+    """Send again the records of `name` that the journal lists but Twenty lacks."""
+    source_ids = {
+        entry.source_id
+        for entry in context.journal.id_map_entries(source_object=name)
+        if entry.target_id in missing_ids
+    }
+    if not source_ids:
+        return
+    logger.warning(
+        "%d %s records are missing from Twenty; sending them again", len(source_ids), name
+    )
+    loader = PhaseLoader(
+        context, name, deferred_columns=deferred_links.get(name, ()), resend=source_ids
+    )
+    phase = context.journal.start_phase(
+        context.run_id, source_object=name, target_object=loader.target.name_singular
+    )
+
+    def missing_rows() -> Iterator[dict[str, str]]:
+        return (row for row in rows(name) if row.get("id", "").strip() in source_ids)
+
+    counts = loader.load(missing_rows, phase_id=phase.id)
+    context.journal.finish_phase(
+        phase.id,
+        status=RunStatus.COMPLETED,
+        counts=JournalPhaseCounts(
+            read=counts.read,
+            loaded=counts.loaded,
+            skipped=counts.skipped,
+            quarantined=counts.quarantined,
+        ),
+    )
 
 
 def _unsupported_rule(object_mapping: Any) -> str | None:

@@ -86,7 +86,12 @@ class PhaseLoader:
     """Loads the rows of one source object into its target object."""
 
     def __init__(
-        self, context: PhaseContext, source_object: str, *, deferred_columns: Iterable[str] = ()
+        self,
+        context: PhaseContext,
+        source_object: str,
+        *,
+        deferred_columns: Iterable[str] = (),
+        resend: set[str] | None = None,
     ) -> None:
         self.context = context
         self.source_object = source_object
@@ -96,6 +101,7 @@ class PhaseLoader:
         self.counts = PhaseCounts()
         self._lock = threading.Lock()
         self._deferred_columns = set(deferred_columns)
+        self._resend = resend or set()
         self._builder = RecordBuilder(
             context.mapping,
             context.schema,
@@ -173,6 +179,8 @@ class PhaseLoader:
         return record
 
     def _is_unchanged(self, record: BuiltRecord) -> bool:
+        if record.source_id in self._resend:
+            return False
         entry = self.context.journal.id_map_entry(record.source_object, record.source_id)
         return (
             entry is not None

@@ -21,6 +21,7 @@ from bt2twenty.sandbox.schema import (
     ObjectMeta,
     composite_kind,
     field_types,
+    metadata_changed,
 )
 from bt2twenty.sandbox.seed import (
     TARGET_HOLDERS,
@@ -201,6 +202,7 @@ class SchemaEditor:
         self.store.destroy_object(meta.name_singular)
         self.store.delete_object_metadata(meta.id)
         del self.workspace.objects[meta.id]
+        metadata_changed()
         logger.info("Deleted custom object %s (%s)", meta.name_singular, meta.id)
         return meta
 
@@ -418,6 +420,7 @@ class SchemaEditor:
         )
         self.store.delete_field_metadata(field.id)
         meta.fields.pop(field.name, None)
+        metadata_changed()
         logger.info("Deleted field %s.%s (%s)", meta.name_singular, field.name, field.id)
 
     def find_object(self, object_id: str) -> ObjectMeta:

@@ -40,7 +40,7 @@ class Store:
         self.path = path
         self.connection = sqlite3.connect(path, check_same_thread=False, isolation_level=None)
         self.connection.execute("PRAGMA journal_mode=WAL")
-        self.connection.execute("PRAGMA synchronous=NORMAL")
+        self.connection.execute("PRAGMA synchronous=OFF")
         self.connection.execute("PRAGMA case_sensitive_like=ON")
         self.connection.executescript(_SCHEMA)
 

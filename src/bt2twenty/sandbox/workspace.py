@@ -8,7 +8,7 @@ from datetime import UTC, datetime
 
 from bt2twenty.sandbox.config import SandboxConfig
 from bt2twenty.sandbox.errors import bad_request
-from bt2twenty.sandbox.schema import FieldMeta, ObjectMeta, metadata_id
+from bt2twenty.sandbox.schema import FieldMeta, ObjectMeta, metadata_changed, metadata_id
 from bt2twenty.sandbox.seed import SEEDED_MEMBERS, standard_objects
 from bt2twenty.sandbox.store import Store
 
@@ -143,6 +143,7 @@ class Workspace:
 
     def save_object(self, meta: ObjectMeta) -> None:
         """Register and persist an object and all its fields."""
+        metadata_changed()
         self.objects[meta.id] = meta
         self.store.save_object(meta)
         for field in meta.fields.values():
@@ -150,9 +151,11 @@ class Workspace:
 
     def save_field(self, field: FieldMeta) -> None:
         """Register and persist one field on its object."""
+        metadata_changed()
         self.objects[field.object_id].fields[field.name] = field
         self.store.save_field(field)
 
     def reload(self) -> None:
         """Reload metadata from the store, after a rolled-back metadata change."""
+        metadata_changed()
         self.objects = {meta.id: meta for meta in self.store.load_metadata()}

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import logging
+import sqlite3
 import uuid
 from typing import Any
 
@@ -177,12 +178,14 @@ class RecordWriter:
 
     def insert(self, meta: ObjectMeta, record: JsonObject) -> None:
         """Check and insert a complete new record."""
-        if self.store.exists(meta.name_singular, record["id"]):
-            raise duplicate_id_error(meta, self.era)
         self.check_join_columns(meta, record)
         entries = self.check_unique(meta, record)
-        self.store.insert(meta.name_singular, record)
-        self._store_unique(meta, record, entries)
+        try:
+            self.store.insert(meta.name_singular, record)
+        except sqlite3.IntegrityError:
+            raise duplicate_id_error(meta, self.era) from None
+        live = record.get("deletedAt") is None
+        self.store.add_unique_values(meta.name_singular, record["id"], entries, live)
 
     def create(self, meta: ObjectMeta, payload: Any, *, upsert: bool) -> JsonObject:
         """Create one record, or with `upsert` update the record it matches."""

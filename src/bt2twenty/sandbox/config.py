@@ -20,9 +20,9 @@ DEFAULT_MAX_BATCH = 60
 class FaultSpec:
     """Faults to inject: shares of requests that fail, added latency and a 429 storm.
 
-    `error_rate` of requests get a 500 before they are processed; `drop_rate` of requests are
-    processed and then lose their connection before a complete response; every request waits
-    `latency_seconds` first; for `storm_seconds` after the spec is set, every request gets a 429.
+    A share `error_rate` of requests gets a 500 before processing. A share `drop_rate` is
+    processed and then loses its connection before a complete response. Every request first
+    waits `latency_seconds`. For `storm_seconds` after the spec is set, every request gets a 429.
     The same `seed` gives the same sequence of faults.
     """
 
@@ -93,7 +93,7 @@ def parse_fault_spec(spec: str) -> FaultSpec:
 
 @dataclass(frozen=True)
 class SandboxConfig:
-    """How a sandbox behaves: which Twenty era it imitates and which limits it enforces."""
+    """Settings of one sandbox: the Twenty era it imitates and the limits it enforces."""
 
     api_key: str
     era: Era = "v2"
@@ -122,7 +122,7 @@ class EraLimits:
     max_limit: int
 
 
-# 1.x sources document a default of 60 and a maximum of 200; current 2.x uses 1000 and 10,000.
+# 1.x sources document a default of 60 and a maximum of 200, and current 2.x uses 1000 and 10,000.
 ERA_LIMITS: dict[str, EraLimits] = {
     "v1": EraLimits(default_limit=60, max_limit=200),
     "v2": EraLimits(default_limit=1000, max_limit=10_000),

@@ -370,10 +370,12 @@ class SchemaEditor:
             )
         if "type" in body and body["type"] != field.type:
             raise bad_request(f"Cannot change the type of field {field.name} from {field.type}")
+
         if "isActive" in body:
             if body["isActive"] is False and field.name in _UNDEACTIVATABLE:
                 raise bad_request(f"Field {field.name} cannot be deactivated")
             field.is_active = body["isActive"] is not False
+
         if "label" in body:
             field.label = check_label(body["label"], "label")
         for key, attribute in (
@@ -388,6 +390,7 @@ class SchemaEditor:
         if "options" in body or "defaultValue" in body:
             merged = {"options": field.options, "defaultValue": field.default_value, **body}
             self._set_options(field, merged)
+
         field.updated_at = utc_now()
         self.workspace.save_field(field)
         return field

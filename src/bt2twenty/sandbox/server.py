@@ -177,8 +177,9 @@ def running_sandbox(
 def _listen(host: str, port: int) -> socket.socket:
     """Bind a TCP socket whose connections send small writes at once.
 
-    asyncio turns Nagle's algorithm off only for sockets created with ``IPPROTO_TCP``; without
-    it, a response's header and body writes wait for the client's delayed ACK (about 40 ms).
+    asyncio turns Nagle's algorithm off only for sockets created with ``IPPROTO_TCP``. Without
+    that, a response's body write waits for the client's delayed ACK of the header (about 40 ms
+    on Linux).
     """
     listener = socket.socket(socket.AF_INET, socket.SOCK_STREAM, socket.IPPROTO_TCP)
     listener.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)

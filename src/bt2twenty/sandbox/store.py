@@ -141,7 +141,7 @@ class Store:
         return found
 
     def exists(self, object_name: str, record_id: str) -> bool:
-        """Whether a record with this id exists, soft-deleted or not."""
+        """Return whether a record with this id exists, soft-deleted or not."""
         rows = self.query(
             "SELECT 1 FROM records WHERE object = ? AND id = ?", (object_name, record_id)
         )
@@ -183,7 +183,7 @@ class Store:
         return float(value) if value is not None else 0.0
 
     def ids_referencing(self, object_name: str, column: str, record_id: str) -> list[str]:
-        """Return ids of `object_name` records whose join `column` holds `record_id`."""
+        """Return ids of `object_name` records whose join `column` contains `record_id`."""
         rows = self.query(
             f"SELECT id FROM records WHERE object = ? AND json_extract(data, '$.{column}') = ?",
             (object_name, record_id),
@@ -200,7 +200,7 @@ class Store:
     def add_unique_values(
         self, object_name: str, record_id: str, values: Sequence[tuple[str, str]], live: bool
     ) -> None:
-        """Store the unique values a record holds."""
+        """Store the unique values of a record."""
         self.connection.executemany(
             "INSERT INTO unique_values (object, field, value, record_id, live) "
             "VALUES (?, ?, ?, ?, ?)",
@@ -208,7 +208,7 @@ class Store:
         )
 
     def remove_unique_values(self, object_name: str, record_id: str) -> None:
-        """Forget every unique value a record holds."""
+        """Forget every unique value of a record."""
         self.connection.execute(
             "DELETE FROM unique_values WHERE object = ? AND record_id = ?",
             (object_name, record_id),

@@ -46,7 +46,7 @@ class Workspace:
         stored_era = self.store.setting("era")
         if stored_era is not None and stored_era != self.era:
             raise ValueError(
-                f"the data file {self.store.path} holds an era {stored_era} workspace, "
+                f"the data file {self.store.path} contains an era {stored_era} workspace, "
                 f"not {self.era}: start with --era {stored_era} or another --data file"
             )
         if stored_era is None:

@@ -109,7 +109,7 @@ class RecordWriter:
     # Uniqueness
 
     def check_unique(self, meta: ObjectMeta, record: JsonObject) -> list[tuple[str, str]]:
-        """Raise a duplicate error if another record holds a unique value of `record`."""
+        """Raise a duplicate error if another record already has a unique value of `record`."""
         live_only = self.workspace.config.partial_unique_indexes
         entries = []
         for field, value in unique_entries(meta, record):

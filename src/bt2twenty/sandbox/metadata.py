@@ -293,6 +293,7 @@ class SchemaEditor:
             )
 
     def _check_can_be_unique(self, meta: ObjectMeta, field: FieldMeta) -> None:
+        """Reject a unique index the type cannot have or the data breaks, else index the data."""
         kind = composite_kind(field.type)
         if kind is not None and kind not in UNIQUE_SUBFIELDS:
             raise bad_request(f"Field type {field.type} cannot be unique")
@@ -307,6 +308,10 @@ class SchemaEditor:
                 )
             if value is not None:
                 seen.add(value)
+                live = record.get("deletedAt") is None
+                self.store.add_unique_values(
+                    meta.name_singular, record["id"], [(field.name, value)], live
+                )
 
     def _create_relation(
         self, meta: ObjectMeta, name: str, label: str, body: JsonObject
@@ -387,6 +392,8 @@ class SchemaEditor:
                 setattr(field, attribute, body[key])
         if "isNullable" in body:
             field.is_nullable = body["isNullable"] is not False
+        if "isUnique" in body and bool(body["isUnique"]) != field.is_unique:
+            self._change_uniqueness(field, body["isUnique"] is True)
         if "options" in body or "defaultValue" in body:
             merged = {"options": field.options, "defaultValue": field.default_value, **body}
             self._set_options(field, merged)
@@ -394,6 +401,16 @@ class SchemaEditor:
         field.updated_at = utc_now()
         self.workspace.save_field(field)
         return field
+
+    def _change_uniqueness(self, field: FieldMeta, unique: bool) -> None:
+        meta = self.workspace.objects[field.object_id]
+        self.store.connection.execute(
+            "DELETE FROM unique_values WHERE object = ? AND field = ?",
+            (meta.name_singular, field.name),
+        )
+        if unique:
+            self._check_can_be_unique(meta, field)
+        field.is_unique = unique
 
     def delete_field(self, field: FieldMeta) -> FieldMeta:
         """Delete a custom field and its values; a relation loses both sides."""

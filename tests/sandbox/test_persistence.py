@@ -5,9 +5,9 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
+from tests.sandbox.conftest import client_for
 
 from bt2twenty.sandbox import SandboxConfig, running_sandbox
-from tests.sandbox.conftest import client_for
 
 
 def config(path: Path, era: str = "v2") -> SandboxConfig:

@@ -20,7 +20,8 @@ from bt2twenty.sandbox.workspace import utc_now
 logger = logging.getLogger(__name__)
 
 
-def _capitalized(name: str) -> str:
+def capitalized(name: str) -> str:
+    """Return `name` with its first letter in upper case, as Twenty builds response keys."""
     return name[0].upper() + name[1:]
 
 
@@ -38,7 +39,8 @@ async def read_json(request: Request) -> Any:
         raise bad_request(f"Invalid JSON body: {failure}") from None
 
 
-def _object(request: Request) -> tuple[Runtime, ObjectMeta]:
+def object_for(request: Request) -> tuple[Runtime, ObjectMeta]:
+    """Return the runtime and the object named by the path's ``{objects}`` segment."""
     runtime = _runtime(request)
     return runtime, runtime.workspace.object_by_plural(request.path_params["objects"])
 
@@ -60,7 +62,7 @@ def _reject_member_writes(meta: ObjectMeta) -> None:
 
 async def find_many(request: Request) -> JSONResponse:
     """``GET /rest/{objects}``: one page of records, `totalCount` and `pageInfo`."""
-    runtime, meta = _object(request)
+    runtime, meta = object_for(request)
     params = request.query_params
     query = ListQuery(
         limit=parse_limit(params.get("limit"), runtime.era),
@@ -86,7 +88,7 @@ async def find_many(request: Request) -> JSONResponse:
 
 async def find_one(request: Request) -> JSONResponse:
     """``GET /rest/{objects}/{id}``."""
-    runtime, meta = _object(request)
+    runtime, meta = object_for(request)
     depth = parse_depth(request.query_params.get("depth"))
     record = runtime.reader.get(meta, request.path_params["id"], depth)
     return JSONResponse({"data": {meta.name_singular: record}})
@@ -94,7 +96,7 @@ async def find_one(request: Request) -> JSONResponse:
 
 async def create_one(request: Request) -> JSONResponse:
     """``POST /rest/{objects}``, with ``?upsert=true`` allowed."""
-    runtime, meta = _object(request)
+    runtime, meta = object_for(request)
     _reject_member_writes(meta)
     payload = await read_json(request)
     depth = parse_depth(request.query_params.get("depth"))
@@ -102,13 +104,13 @@ async def create_one(request: Request) -> JSONResponse:
         record = runtime.writer.create(meta, payload, upsert=_flag(request, "upsert"))
     shown = _shown(runtime, meta, record, depth)
     return JSONResponse(
-        {"data": {f"create{_capitalized(meta.name_singular)}": shown}}, status_code=201
+        {"data": {f"create{capitalized(meta.name_singular)}": shown}}, status_code=201
     )
 
 
 async def create_many(request: Request) -> JSONResponse:
     """``POST /rest/batch/{objects}``: a JSON array of records, one transaction for all."""
-    runtime, meta = _object(request)
+    runtime, meta = object_for(request)
     _reject_member_writes(meta)
     payload = await read_json(request)
     if not isinstance(payload, list):
@@ -126,35 +128,35 @@ async def create_many(request: Request) -> JSONResponse:
         records = [runtime.writer.create(meta, item, upsert=upsert) for item in payload]
     shown = [_shown(runtime, meta, record, depth) for record in records]
     return JSONResponse(
-        {"data": {f"create{_capitalized(meta.name_plural)}": shown}}, status_code=201
+        {"data": {f"create{capitalized(meta.name_plural)}": shown}}, status_code=201
     )
 
 
 async def update_one(request: Request) -> JSONResponse:
     """``PATCH /rest/{objects}/{id}`` (and the legacy ``PUT``)."""
-    runtime, meta = _object(request)
+    runtime, meta = object_for(request)
     payload = await read_json(request)
     with runtime.transaction():
         record = runtime.writer.update(meta, request.path_params["id"], payload)
     return JSONResponse(
-        {"data": {f"update{_capitalized(meta.name_singular)}": _shown(runtime, meta, record)}}
+        {"data": {f"update{capitalized(meta.name_singular)}": _shown(runtime, meta, record)}}
     )
 
 
 async def update_many(request: Request) -> JSONResponse:
     """``PATCH /rest/{objects}?filter=…``: the same changes on every live match."""
-    runtime, meta = _object(request)
+    runtime, meta = object_for(request)
     payload = await read_json(request)
     with runtime.transaction():
         ids = runtime.reader.matching_ids(meta, request.query_params.get("filter"), deleted=False)
         records = [runtime.writer.update(meta, record_id, payload) for record_id in ids]
     shown = [_shown(runtime, meta, record) for record in records]
-    return JSONResponse({"data": {f"update{_capitalized(meta.name_plural)}": shown}})
+    return JSONResponse({"data": {f"update{capitalized(meta.name_plural)}": shown}})
 
 
 async def delete_one(request: Request) -> JSONResponse:
     """``DELETE /rest/{objects}/{id}``: destroy, or soft delete with ``soft_delete=true``."""
-    runtime, meta = _object(request)
+    runtime, meta = object_for(request)
     soft = _flag(request, "soft_delete")
     with runtime.transaction():
         if soft:
@@ -162,7 +164,7 @@ async def delete_one(request: Request) -> JSONResponse:
         else:
             record = runtime.writer.destroy(meta, request.path_params["id"])
     body: JsonObject = {
-        "data": {f"delete{_capitalized(meta.name_singular)}": _shown(runtime, meta, record)}
+        "data": {f"delete{capitalized(meta.name_singular)}": _shown(runtime, meta, record)}
     }
     if soft:
         body["softDelete"] = True
@@ -171,7 +173,7 @@ async def delete_one(request: Request) -> JSONResponse:
 
 async def delete_many(request: Request) -> JSONResponse:
     """``DELETE /rest/{objects}?filter=…``: destroy, or soft delete, every match."""
-    runtime, meta = _object(request)
+    runtime, meta = object_for(request)
     soft = _flag(request, "soft_delete")
     filter_text = request.query_params.get("filter")
     with runtime.transaction():
@@ -181,7 +183,7 @@ async def delete_many(request: Request) -> JSONResponse:
         else:
             records = [runtime.writer.destroy(meta, record_id) for record_id in ids]
     shown = [_shown(runtime, meta, record) for record in records]
-    return JSONResponse({"data": {f"delete{_capitalized(meta.name_plural)}": shown}})
+    return JSONResponse({"data": {f"delete{capitalized(meta.name_plural)}": shown}})
 
 
 async def restore_one(request: Request) -> JSONResponse:
@@ -189,22 +191,22 @@ async def restore_one(request: Request) -> JSONResponse:
 
     The path is ``/rest/{objects}/{id}/restore`` in 2.x and ``/rest/restore/{objects}/{id}`` in 1.x.
     """
-    runtime, meta = _object(request)
+    runtime, meta = object_for(request)
     with runtime.transaction():
         record = runtime.writer.restore(meta, request.path_params["id"])
     return JSONResponse(
-        {"data": {f"restore{_capitalized(meta.name_singular)}": _shown(runtime, meta, record)}}
+        {"data": {f"restore{capitalized(meta.name_singular)}": _shown(runtime, meta, record)}}
     )
 
 
 async def restore_many(request: Request) -> JSONResponse:
     """Restore every soft-deleted record a filter matches."""
-    runtime, meta = _object(request)
+    runtime, meta = object_for(request)
     with runtime.transaction():
         ids = runtime.reader.matching_ids(meta, request.query_params.get("filter"), deleted=True)
         records = [runtime.writer.restore(meta, record_id) for record_id in ids]
     shown = [_shown(runtime, meta, record) for record in records]
-    return JSONResponse({"data": {f"restore{_capitalized(meta.name_plural)}": shown}})
+    return JSONResponse({"data": {f"restore{capitalized(meta.name_plural)}": shown}})
 
 
 def record_routes(era: str) -> list[Route]:

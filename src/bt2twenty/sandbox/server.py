@@ -23,6 +23,7 @@ from bt2twenty.sandbox.config import FaultSpec, SandboxConfig
 from bt2twenty.sandbox.errors import SandboxError
 from bt2twenty.sandbox.gateway import DroppedConnectionLogFilter, Gateway
 from bt2twenty.sandbox.graphql import graphql_error, graphql_routes
+from bt2twenty.sandbox.groupby import collection_routes
 from bt2twenty.sandbox.metadata_routes import metadata_routes
 from bt2twenty.sandbox.openapi import openapi_routes
 from bt2twenty.sandbox.records import record_routes
@@ -65,7 +66,13 @@ async def _http_error(request: Request, failure: Exception) -> Response:
 
 def build_app(runtime: Runtime) -> Gateway:
     """Return the ASGI app: the gateway in front of the metadata, record and GraphQL routes."""
-    routes = [*openapi_routes(), *metadata_routes(), *record_routes(runtime.era), *graphql_routes()]
+    routes = [
+        *openapi_routes(),
+        *metadata_routes(),
+        *collection_routes(),
+        *record_routes(runtime.era),
+        *graphql_routes(),
+    ]
     app = Starlette(
         routes=routes,
         exception_handlers={SandboxError: _sandbox_error, HTTPException: _http_error},

@@ -292,6 +292,10 @@ class RecordWriter:
         return found[0]
 
     def _unlink_referrers(self, meta: ObjectMeta, record_id: str) -> None:
+        self.repoint_referrers(meta, record_id, None)
+
+    def repoint_referrers(self, meta: ObjectMeta, record_id: str, new_id: str | None) -> None:
+        """Point every join column that refers to `record_id` at `new_id` (None unlinks)."""
         for other in self.workspace.objects.values():
             for column, field in other.join_columns().items():
                 if field.target_object_id != meta.id:
@@ -301,7 +305,7 @@ class RecordWriter:
                 ):
                     found = self.store.fetch(other.name_singular, referrer_id)
                     if found is not None:
-                        self.store.replace(other.name_singular, {**found[0], column: None})
+                        self.store.replace(other.name_singular, {**found[0], column: new_id})
 
     def restore(self, meta: ObjectMeta, record_id: str) -> JsonObject:
         """Clear `deletedAt` of a soft-deleted record, if no live record took its unique values."""

@@ -361,3 +361,27 @@ def test_connect_relation(client: httpx.Client, twenty_sandbox: RunningSandbox) 
     assert person["companyId"] == company["id"]
     bad = client.post("/rest/people", json={"company": company["id"]})
     assert bad.json()["messages"] == ['Relation "company" requires connect or disconnect operation']
+
+
+def test_fields_param_selects(client: httpx.Client) -> None:
+    company = client.post("/rest/companies", json={"name": "A"}).json()["data"]["createCompany"]
+    client.post("/rest/people", json={"jobTitle": "CTO", "companyId": company["id"]})
+    response = client.get("/rest/people", params={"fields": "jobTitle,company"})
+    person = response.json()["data"]["people"][0]
+    assert set(person) == {"id", "jobTitle", "companyId"}
+
+
+def test_fields_param_unknown(client: httpx.Client) -> None:
+    response = client.post("/rest/companies", params={"fields": "name,colour"}, json={"name": "A"})
+    assert response.status_code == 400
+    assert response.json()["messages"][0].startswith("'fields' parameter invalid.")
+    assert client.get("/rest/companies").json()["totalCount"] == 0
+
+
+def test_fields_param_ignored_v1(make_sandbox) -> None:
+    _, http = make_sandbox(era="v1")
+    http.post("/rest/companies", json={"name": "A"})
+    record = http.get("/rest/companies", params={"fields": "nonsense"}).json()["data"]["companies"][
+        0
+    ]
+    assert "domainName" in record

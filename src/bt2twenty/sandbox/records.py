@@ -49,6 +49,37 @@ def _shown(runtime: Runtime, meta: ObjectMeta, record: JsonObject, depth: int = 
     return runtime.reader.expand(meta, present(meta, record, utc_now()), depth)
 
 
+def selected_keys(runtime: Runtime, meta: ObjectMeta, raw: str | None) -> set[str] | None:
+    """Parse 2.x's ``fields`` parameter into the record keys to return; None returns all.
+
+    ``id`` is always returned, and a relation name also returns its join column.
+    """
+    if raw is None or runtime.era == "v1":
+        return None
+    keys = {"id"}
+    join_columns = meta.join_columns()
+    for name in (part.strip() for part in raw.split(",")):
+        field = meta.field_named(name)
+        if name in join_columns:
+            keys.add(name)
+        elif field is None or field.type == "TS_VECTOR":
+            raise bad_request(
+                f"'fields' parameter invalid. Field '{name}' does not exist on "
+                f"object '{meta.name_singular}'"
+            )
+        else:
+            keys.add(name)
+            if field.join_column is not None:
+                keys.add(field.join_column)
+    return keys
+
+
+def _select(record: JsonObject, keys: set[str] | None) -> JsonObject:
+    if keys is None:
+        return record
+    return {key: value for key, value in record.items() if key in keys}
+
+
 def _flag(request: Request, name: str) -> bool:
     return request.query_params.get(name) == "true"
 
@@ -72,10 +103,11 @@ async def find_many(request: Request) -> JSONResponse:
         starting_after=params.get("starting_after"),
         ending_before=params.get("ending_before"),
     )
+    keys = selected_keys(runtime, meta, params.get("fields"))
     page = runtime.reader.find_page(meta, query)
     return JSONResponse(
         {
-            "data": {meta.name_plural: page.records},
+            "data": {meta.name_plural: [_select(record, keys) for record in page.records]},
             "totalCount": page.total_count,
             "pageInfo": {
                 "hasNextPage": page.has_next_page,
@@ -90,8 +122,9 @@ async def find_one(request: Request) -> JSONResponse:
     """``GET /rest/{objects}/{id}``."""
     runtime, meta = object_for(request)
     depth = parse_depth(request.query_params.get("depth"))
+    keys = selected_keys(runtime, meta, request.query_params.get("fields"))
     record = runtime.reader.get(meta, request.path_params["id"], depth)
-    return JSONResponse({"data": {meta.name_singular: record}})
+    return JSONResponse({"data": {meta.name_singular: _select(record, keys)}})
 
 
 async def create_one(request: Request) -> JSONResponse:
@@ -100,9 +133,10 @@ async def create_one(request: Request) -> JSONResponse:
     _reject_member_writes(meta)
     payload = await read_json(request)
     depth = parse_depth(request.query_params.get("depth"))
+    keys = selected_keys(runtime, meta, request.query_params.get("fields"))
     with runtime.transaction():
         record = runtime.writer.create(meta, payload, upsert=_flag(request, "upsert"))
-    shown = _shown(runtime, meta, record, depth)
+    shown = _select(_shown(runtime, meta, record, depth), keys)
     return JSONResponse(
         {"data": {f"create{capitalized(meta.name_singular)}": shown}}, status_code=201
     )
@@ -124,9 +158,10 @@ async def create_many(request: Request) -> JSONResponse:
         )
     depth = parse_depth(request.query_params.get("depth"))
     upsert = _flag(request, "upsert")
+    keys = selected_keys(runtime, meta, request.query_params.get("fields"))
     with runtime.transaction():
         records = [runtime.writer.create(meta, item, upsert=upsert) for item in payload]
-    shown = [_shown(runtime, meta, record, depth) for record in records]
+    shown = [_select(_shown(runtime, meta, record, depth), keys) for record in records]
     return JSONResponse(
         {"data": {f"create{capitalized(meta.name_plural)}": shown}}, status_code=201
     )

@@ -423,3 +423,33 @@ def test_unique_indexes_existing_rows(client: httpx.Client) -> None:
     assert response.status_code == 200
     assert response.json()["data"]["updateOneField"]["isUnique"] is True
     assert client.post("/rest/companies", json={"name": "B", "code": "X"}).status_code == 400
+
+
+def test_rename_custom_field(client: httpx.Client) -> None:
+    body = {
+        "objectMetadataId": object_id(client, "company"),
+        "type": "TEXT",
+        "name": "abn",
+        "label": "ABN",
+        "isUnique": True,
+    }
+    field = client.post("/rest/metadata/fields", json=body).json()["data"]["createOneField"]
+    client.post("/rest/companies", json={"name": "A", "abn": "1"})
+    response = client.patch(f"/rest/metadata/fields/{field['id']}", json={"name": "businessNumber"})
+    assert response.status_code == 200
+    assert response.json()["data"]["updateOneField"]["name"] == "businessNumber"
+    record = client.get("/rest/companies").json()["data"]["companies"][0]
+    assert record["businessNumber"] == "1"
+    assert "abn" not in record
+    assert (
+        client.post("/rest/companies", json={"name": "B", "businessNumber": "1"}).status_code == 400
+    )
+
+
+def test_rename_standard_field(client: httpx.Client) -> None:
+    fields = client.get(f"/rest/metadata/objects/{object_id(client, 'company')}").json()["data"][
+        "object"
+    ]["fields"]
+    name_field = next(field for field in fields if field["name"] == "name")
+    response = client.patch(f"/rest/metadata/fields/{name_field['id']}", json={"name": "title"})
+    assert response.status_code == 400

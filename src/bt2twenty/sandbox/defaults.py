@@ -72,3 +72,29 @@ def present(meta: ObjectMeta, record: JsonObject, now: str) -> JsonObject:
         else:
             shown[field.name] = default_for(field, now) if field.name != "deletedAt" else None
     return shown
+
+
+def _template(meta: ObjectMeta) -> tuple[JsonObject, list[str]]:
+    """Return the defaults that do not depend on the time, and the fields that do."""
+    template: JsonObject = {}
+    timed: list[str] = []
+    for field in meta.active_fields():
+        if field.type in ("RELATION", "TS_VECTOR"):
+            continue
+        if field.default_value == "now":
+            timed.append(field.name)
+        template[field.name] = default_for(field, "")
+    for column in meta.join_columns():
+        template[column] = None
+    return template, timed
+
+
+def new_record_template(meta: ObjectMeta, now: str) -> JsonObject:
+    """Return a new record with every default of `meta`, and `now` in time-based defaults."""
+    template, timed = meta.cached("template", lambda: _template(meta))
+    record = {
+        key: dict(value) if isinstance(value, dict) else value for key, value in template.items()
+    }
+    for name in timed:
+        record[name] = now if meta.fields[name].type == "DATE_TIME" else now[:10]
+    return record

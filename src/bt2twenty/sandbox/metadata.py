@@ -370,9 +370,7 @@ class SchemaEditor:
             raise bad_request("Body must be a JSON object with the properties to change")
         _reject_unknown_keys(body, _FIELD_KEYS, "The field update")
         if "name" in body and body["name"] != field.name:
-            raise bad_request(
-                "Renaming a field is not supported by the sandbox: create a new field instead"
-            )
+            self._rename_field(field, body["name"])
         if "type" in body and body["type"] != field.type:
             raise bad_request(f"Cannot change the type of field {field.name} from {field.type}")
 
@@ -401,6 +399,34 @@ class SchemaEditor:
         field.updated_at = utc_now()
         self.workspace.save_field(field)
         return field
+
+    def _rename_field(self, field: FieldMeta, new_name: Any) -> None:
+        """Rename a custom field and move its values, join column and unique index with it."""
+        meta = self.workspace.objects[field.object_id]
+        if not field.is_custom:
+            raise bad_request(
+                f"Standard field {meta.name_singular}.{field.name} cannot be renamed",
+                code="FIELD_MUTATION_NOT_ALLOWED",
+            )
+        name = check_name(new_name, "name")
+        self._check_field_name_free(meta, name)
+        old_column, old_name = field.join_column or field.name, field.name
+        field.name = name
+        new_column = field.join_column or field.name
+
+        for record in list(self.store.records_of(meta.name_singular)):
+            if old_column in record:
+                record[new_column] = record.pop(old_column)
+                self.store.replace(meta.name_singular, record)
+        self.store.connection.execute(
+            "UPDATE unique_values SET field = ? WHERE object = ? AND field = ?",
+            (name, meta.name_singular, old_name),
+        )
+        self.store.delete_field_metadata(field.id)
+        meta.fields.pop(old_name)
+        meta.fields[name] = field
+        metadata_changed()
+        logger.info("Renamed field %s.%s to %s", meta.name_singular, old_name, name)
 
     def _change_uniqueness(self, field: FieldMeta, unique: bool) -> None:
         meta = self.workspace.objects[field.object_id]

@@ -81,6 +81,8 @@ async def list_items(request: Request) -> JSONResponse:
 
 async def get_item(request: Request) -> JSONResponse:
     """``GET /rest/metadata/{objects|fields}/{id}``."""
+    # NOTE: both eras wrap one item as {data: {object}} or {data: {field}}, the shape of 1.x's
+    # flattened GraphQL result. The 2.x REST wrapper for a single item was not confirmed.
     runtime, editor = _editor(request)
     item_id = request.path_params["id"]
     if request.path_params["collection"] == "objects":

@@ -181,7 +181,8 @@ class ObjectMeta:
     fields: dict[str, FieldMeta] = field(default_factory=dict)
     _cache: dict[str, Any] = field(default_factory=dict, repr=False, compare=False)
 
-    def _cached(self, key: str, compute: Any) -> Any:
+    def cached(self, key: str, compute: Any) -> Any:
+        """Return `compute()`, computed once per metadata generation and kept under `key`."""
         if self._cache.get("generation") != _generation[0]:
             self._cache.clear()
             self._cache["generation"] = _generation[0]
@@ -191,7 +192,7 @@ class ObjectMeta:
 
     def active_fields(self) -> list[FieldMeta]:
         """Return the fields that records can read and write."""
-        fields: list[FieldMeta] = self._cached(
+        fields: list[FieldMeta] = self.cached(
             "active", lambda: [meta for meta in self.fields.values() if meta.is_active]
         )
         return fields
@@ -205,7 +206,7 @@ class ObjectMeta:
 
     def join_columns(self) -> dict[str, FieldMeta]:
         """Map each active MANY_TO_ONE join column (``companyId``) to its relation field."""
-        columns: dict[str, FieldMeta] = self._cached("joins", self._compute_join_columns)
+        columns: dict[str, FieldMeta] = self.cached("joins", self._compute_join_columns)
         return columns
 
     def _compute_join_columns(self) -> dict[str, FieldMeta]:
@@ -218,11 +219,27 @@ class ObjectMeta:
 
     def unique_fields(self) -> list[FieldMeta]:
         """Return the active fields with a unique index, besides ``id``."""
-        fields: list[FieldMeta] = self._cached(
+        fields: list[FieldMeta] = self.cached(
             "unique",
             lambda: [meta for meta in self.active_fields() if meta.is_unique and meta.name != "id"],
         )
         return fields
+
+    def required_without_default(self) -> list[str]:
+        """Return active non-nullable fields with no default that the server does not fill."""
+        filled = {"id", "createdAt", "updatedAt", "createdBy", "updatedBy"}
+        names: list[str] = self.cached(
+            "required",
+            lambda: [
+                meta.name
+                for meta in self.active_fields()
+                if not meta.is_nullable
+                and meta.default_value is None
+                and meta.name not in filled
+                and meta.type not in ("RELATION", "TS_VECTOR")
+            ],
+        )
+        return names
 
     def to_json(self) -> JsonObject:
         """Store the object without its fields (fields are stored one by one)."""

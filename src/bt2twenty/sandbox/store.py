@@ -18,7 +18,7 @@ CREATE TABLE IF NOT EXISTS meta_fields (
     id TEXT PRIMARY KEY, object_id TEXT NOT NULL, document TEXT NOT NULL);
 CREATE TABLE IF NOT EXISTS records (
     object TEXT NOT NULL, id TEXT NOT NULL, data TEXT NOT NULL, deleted_at TEXT,
-    PRIMARY KEY (object, id)) WITHOUT ROWID;
+    PRIMARY KEY (object, id));
 CREATE TABLE IF NOT EXISTS unique_values (
     object TEXT NOT NULL, field TEXT NOT NULL, value TEXT NOT NULL,
     record_id TEXT NOT NULL, live INTEGER NOT NULL);
@@ -41,6 +41,8 @@ class Store:
         self.connection = sqlite3.connect(path, check_same_thread=False, isolation_level=None)
         self.connection.execute("PRAGMA journal_mode=WAL")
         self.connection.execute("PRAGMA synchronous=OFF")
+        # A 64 MiB page cache keeps the indexes of a few hundred thousand records in memory.
+        self.connection.execute("PRAGMA cache_size=-65536")
         self.connection.execute("PRAGMA case_sensitive_like=ON")
         self.connection.executescript(_SCHEMA)
 

@@ -26,9 +26,8 @@ def utc_now() -> str:
 
 def format_timestamp(moment: datetime) -> str:
     """Format an aware datetime as ``2024-05-01T09:30:00.000Z``."""
-    return (
-        moment.astimezone(UTC).strftime("%Y-%m-%dT%H:%M:%S.") + f"{moment.microsecond // 1000:03d}Z"
-    )
+    text = moment.astimezone(UTC).replace(tzinfo=None).isoformat(timespec="milliseconds")
+    return text + "Z"
 
 
 class Workspace:

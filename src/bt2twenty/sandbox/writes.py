@@ -7,7 +7,7 @@ import sqlite3
 import uuid
 from typing import Any
 
-from bt2twenty.sandbox.defaults import default_for
+from bt2twenty.sandbox.defaults import default_for, new_record_template
 from bt2twenty.sandbox.errors import bad_request, not_found
 from bt2twenty.sandbox.schema import JsonObject, ObjectMeta
 from bt2twenty.sandbox.uniques import (
@@ -134,22 +134,15 @@ class RecordWriter:
     def build_new(self, meta: ObjectMeta, checked: JsonObject) -> JsonObject:
         """Complete a checked payload into a new record: id, defaults, actors, position."""
         now = utc_now()
-        record: JsonObject = {}
-        for field in meta.active_fields():
-            if field.type in ("RELATION", "TS_VECTOR"):
-                continue
-            if field.name in checked:
-                value = checked[field.name]
-                default = default_for(field, now)
-                if isinstance(value, dict) and isinstance(default, dict):
-                    value = {**default, **value}
-                record[field.name] = value
-                continue
-            if not field.is_nullable and field.default_value is None and field.name not in _FILLED:
-                raise bad_request(f"Field {field.name} is not nullable and has no default value.")
-            record[field.name] = default_for(field, now)
-        for column in meta.join_columns():
-            record[column] = checked.get(column)
+        record = new_record_template(meta, now)
+        for name in meta.required_without_default():
+            if checked.get(name) is None:
+                raise bad_request(f"Field {name} is not nullable and has no default value.")
+        for key, value in checked.items():
+            default = record.get(key)
+            if isinstance(value, dict) and isinstance(default, dict):
+                value = {**default, **value}
+            record[key] = value
 
         record["id"] = checked.get("id") or str(uuid.uuid4())
         record["createdBy"] = self._created_by(checked.get("createdBy"))
@@ -317,7 +310,3 @@ class RecordWriter:
         self.store.replace(meta.name_singular, record)
         self._store_unique(meta, record, entries)
         return record
-
-
-# System fields the server fills itself, so a missing value is no error.
-_FILLED = {"id", "createdAt", "updatedAt", "createdBy", "updatedBy"}

@@ -8,9 +8,9 @@ import httpx
 import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
+from tests.sandbox.conftest import client_for
 
 from bt2twenty.sandbox import SandboxConfig, running_sandbox
-from tests.sandbox.conftest import client_for
 
 ORDERS = [
     "name",

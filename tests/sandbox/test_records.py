@@ -385,3 +385,17 @@ def test_fields_param_ignored_v1(make_sandbox) -> None:
         0
     ]
     assert "domainName" in record
+
+
+def test_null_id_generated(client: httpx.Client) -> None:
+    response = client.post("/rest/companies", json={"id": None, "name": "A"})
+    assert response.status_code == 201
+    assert uuid.UUID(response.json()["data"]["createCompany"]["id"])
+
+
+def test_connect_not_object(client: httpx.Client) -> None:
+    response = client.post("/rest/people", json={"company": {"connect": "x"}})
+    assert response.status_code == 400
+    assert response.json()["messages"] == [
+        'Relation "company" requires connect or disconnect operation'
+    ]

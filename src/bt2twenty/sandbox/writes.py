@@ -52,7 +52,8 @@ class RecordWriter:
             elif field.type == "RELATION":
                 checked.update(self._relation_write(meta, key, value))
             elif key == "id":
-                checked[key] = require_uuid(value)
+                if value is not None:
+                    checked[key] = require_uuid(value)
             elif value is None and not field.is_nullable and field.default_value is not None:
                 checked[key] = default_for(field, utc_now())
             else:
@@ -70,7 +71,8 @@ class RecordWriter:
             return {column: None}
         if isinstance(value, dict) and value.get("disconnect") is True:
             return {column: None}
-        where = value.get("connect", {}).get("where") if isinstance(value, dict) else None
+        connect = value.get("connect") if isinstance(value, dict) else None
+        where = connect.get("where") if isinstance(connect, dict) else None
         if not isinstance(where, dict):
             raise bad_request(f'Relation "{key}" requires connect or disconnect operation')
         target = self.workspace.object_by_id(field.target_object_id or "")

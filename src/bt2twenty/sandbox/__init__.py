@@ -3,8 +3,7 @@
 It serves the subset of Twenty's REST, metadata and GraphQL API the migration tool uses, with
 Twenty's validation rules, error bodies, limits and failure modes, over a real socket::
 
-    config = SandboxConfig(api_key="k", era="v2", rate_limit_per_minute=None,
-                           rate_limit_per_second=None)
+    config = SandboxConfig(api_key="k", era="v2", rate_limit_per_minute=None)  # no limit
     with running_sandbox(config) as sandbox:
         httpx.get(f"{sandbox.url}/rest/companies",
                   headers={"Authorization": f"Bearer {sandbox.api_key}"})

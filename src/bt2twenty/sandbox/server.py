@@ -19,7 +19,12 @@ from starlette.exceptions import HTTPException
 from starlette.requests import Request
 from starlette.responses import JSONResponse, Response
 
-from bt2twenty.sandbox.config import FaultSpec, SandboxConfig
+from bt2twenty.sandbox.config import (
+    FOLLOW_PER_MINUTE,
+    FaultSpec,
+    SandboxConfig,
+    resolve_per_second,
+)
 from bt2twenty.sandbox.errors import SandboxError
 from bt2twenty.sandbox.gateway import DroppedConnectionLogFilter, Gateway
 from bt2twenty.sandbox.graphql import graphql_error, graphql_routes
@@ -135,9 +140,14 @@ class RunningSandbox:
         """Replace the injected faults; a storm in `spec` starts now."""
         self.runtime.faults.set(spec)
 
-    def set_rate_limit(self, per_minute: int | None, per_second: int | None = None) -> None:
-        """Replace the rate limit with full buckets; None switches a bucket off."""
-        self.runtime.limiter.configure(per_minute, per_second)
+    def set_rate_limit(
+        self, per_minute: int | None, per_second: int | str | None = FOLLOW_PER_MINUTE
+    ) -> None:
+        """Replace the rate limit with full buckets; None switches a bucket off.
+
+        Left out, `per_second` is Twenty's 100 while `per_minute` is set, and off otherwise.
+        """
+        self.runtime.limiter.configure(per_minute, resolve_per_second(per_minute, per_second))
 
     def clear_request_log(self) -> None:
         """Forget the requests logged so far."""

@@ -82,3 +82,72 @@ def test_create_never_500(http: httpx.Client, payload: dict[str, object]) -> Non
 def test_filter_never_500(http: httpx.Client, text: str) -> None:
     response = http.get("/rest/companies", params={"filter": text, "order_by": "name"})
     assert response.status_code in (200, 400), response.text
+
+
+PERSON_FIELDS = [
+    "name",
+    "emails",
+    "phones",
+    "jobTitle",
+    "companyId",
+    "company",
+    "id",
+    "deletedAt",
+    "createdBy",
+    "linkedinLink",
+]
+person_values = st.recursive(
+    st.none() | st.booleans() | st.integers() | st.text(max_size=12),
+    lambda children: (
+        st.lists(children, max_size=2)
+        | st.dictionaries(
+            st.sampled_from(
+                [
+                    "firstName",
+                    "primaryEmail",
+                    "additionalEmails",
+                    "primaryPhoneNumber",
+                    "primaryPhoneCountryCode",
+                    "primaryPhoneCallingCode",
+                    "additionalPhones",
+                    "primaryLinkUrl",
+                    "secondaryLinks",
+                    "connect",
+                    "disconnect",
+                    "where",
+                    "emails",
+                ]
+            ),
+            children,
+            max_size=3,
+        )
+    ),
+    max_leaves=6,
+)
+
+
+@settings(
+    max_examples=100, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
+)
+@given(
+    rows=st.lists(
+        st.dictionaries(st.sampled_from(PERSON_FIELDS), person_values, max_size=3),
+        min_size=1,
+        max_size=3,
+    ),
+    upsert=st.booleans(),
+)
+def test_batch_never_500(http: httpx.Client, rows: list[dict[str, object]], upsert: bool) -> None:
+    params = {"upsert": "true"} if upsert else {}
+    response = http.post("/rest/batch/people", params=params, json=rows)
+    assert response.status_code in (201, 400), response.text
+
+
+@settings(
+    max_examples=60, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
+)
+@given(payload=st.dictionaries(st.sampled_from(PERSON_FIELDS), person_values, max_size=3))
+def test_update_never_500(http: httpx.Client, payload: dict[str, object]) -> None:
+    person = http.post("/rest/people", json={"jobTitle": "x"}).json()["data"]["createPerson"]
+    response = http.patch(f"/rest/people/{person['id']}", json=payload)
+    assert response.status_code in (200, 400), response.text

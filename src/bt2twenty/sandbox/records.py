@@ -11,7 +11,7 @@ from starlette.responses import JSONResponse
 from starlette.routing import Route
 
 from bt2twenty.sandbox.defaults import present
-from bt2twenty.sandbox.errors import bad_request
+from bt2twenty.sandbox.errors import bad_request, forbidden
 from bt2twenty.sandbox.reads import ListQuery, parse_depth, parse_limit
 from bt2twenty.sandbox.runtime import Runtime
 from bt2twenty.sandbox.schema import JsonObject, ObjectMeta
@@ -85,9 +85,9 @@ def _flag(request: Request, name: str) -> bool:
 
 
 def _reject_member_writes(meta: ObjectMeta) -> None:
+    # Twenty creates members only through sign-up or an accepted invitation, and rejects API
+    # creates even from an admin key.
     if meta.name_singular == "workspaceMember":
-        from bt2twenty.sandbox.errors import forbidden
-
         raise forbidden("Entity performing the request does not have permission.")
 
 

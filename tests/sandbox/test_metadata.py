@@ -315,8 +315,10 @@ def test_one_to_many_relation(client: httpx.Client) -> None:
     person = client.post("/rest/people", json={"jobTitle": "X"}).json()["data"]["createPerson"]
     created = client.post("/rest/tickets", json={"name": "T", "requesterId": person["id"]})
     assert created.status_code == 201
-    shown = client.get(f"/rest/people/{person['id']}", params={"depth": 1}).json()["data"]["person"]
-    assert [row["name"] for row in shown["requestedTickets"]] == ["T"]
+    fetched = client.get(f"/rest/people/{person['id']}", params={"depth": 1}).json()["data"][
+        "person"
+    ]
+    assert [row["name"] for row in fetched["requestedTickets"]] == ["T"]
 
 
 def test_delete_relation_field(client: httpx.Client) -> None:

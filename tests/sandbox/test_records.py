@@ -177,8 +177,10 @@ def test_depth_one_embeds(client: httpx.Client) -> None:
     person = client.post("/rest/people", json={"companyId": company["id"]}).json()["data"][
         "createPerson"
     ]
-    shown = client.get(f"/rest/people/{person['id']}", params={"depth": 1}).json()["data"]["person"]
-    assert shown["company"]["name"] == "A"
+    fetched = client.get(f"/rest/people/{person['id']}", params={"depth": 1}).json()["data"][
+        "person"
+    ]
+    assert fetched["company"]["name"] == "A"
     listed = client.get(f"/rest/companies/{company['id']}", params={"depth": 1}).json()
     assert [row["id"] for row in listed["data"]["company"]["people"]] == [person["id"]]
 

@@ -58,20 +58,20 @@ def default_for(field: FieldMeta, now: str) -> Any:
 
 def present(meta: ObjectMeta, record: JsonObject, now: str) -> JsonObject:
     """Return a record as the REST API shows it at depth 0: active fields and join columns."""
-    shown: JsonObject = {}
+    visible: JsonObject = {}
     for field in meta.active_fields():
         if field.type == "TS_VECTOR":
             continue
         if field.type == "RELATION":
             column = field.join_column
             if column is not None:
-                shown[column] = record.get(column)
+                visible[column] = record.get(column)
             continue
         if field.name in record:
-            shown[field.name] = record[field.name]
+            visible[field.name] = record[field.name]
         else:
-            shown[field.name] = default_for(field, now) if field.name != "deletedAt" else None
-    return shown
+            visible[field.name] = default_for(field, now) if field.name != "deletedAt" else None
+    return visible
 
 
 def _template(meta: ObjectMeta) -> tuple[JsonObject, list[str]]:

@@ -72,10 +72,10 @@ _FIELD_KEYS = {
 _UNDEACTIVATABLE = {"id", "createdAt", "updatedAt", "deletedAt"}
 
 
-def _reject_unknown_keys(body: JsonObject, allowed: set[str], what: str) -> None:
+def _reject_unknown_keys(body: JsonObject, allowed: set[str], subject: str) -> None:
     unknown = sorted(set(body) - allowed)
     if unknown:
-        raise bad_request(f"{what} has unknown properties: {', '.join(unknown)}")
+        raise bad_request(f"{subject} has unknown properties: {', '.join(unknown)}")
 
 
 class SchemaEditor:
@@ -149,9 +149,9 @@ class SchemaEditor:
         for other in self.workspace.objects.values():
             if other is ignore:
                 continue
-            taken = {other.name_singular.lower(), other.name_plural.lower()}
+            used_names = {other.name_singular.lower(), other.name_plural.lower()}
             for name in (singular, plural):
-                if name.lower() in taken:
+                if name.lower() in used_names:
                     raise bad_request(
                         f'Object name "{name}" is not available: '
                         f'object "{other.name_singular}" uses it'
@@ -264,11 +264,11 @@ class SchemaEditor:
                 body.get("defaultValue"), field.type, field.option_values
             )
         elif field.type == "RATING":
-            given = body.get("options") or [
+            rating_options = body.get("options") or [
                 {"value": f"RATING_{score}", "label": str(score), "position": score - 1}
                 for score in range(1, 6)
             ]
-            field.options = check_options(given, "RATING")
+            field.options = check_options(rating_options, "RATING")
             field.default_value = check_option_default(
                 body.get("defaultValue"), "SELECT", field.option_values
             )
@@ -281,12 +281,12 @@ class SchemaEditor:
             field.default_value = body.get("defaultValue")
 
     def _check_field_name_free(self, meta: ObjectMeta, name: str) -> None:
-        taken = (
+        used_names = (
             set(meta.fields)
             | set(meta.join_columns())
             | {f"{field.name}Id" for field in meta.fields.values() if field.type == "RELATION"}
         )
-        if name in taken:
+        if name in used_names:
             raise bad_request(
                 f'Name "{name}" is not available: '
                 f"object {meta.name_singular} already has a field of that name"

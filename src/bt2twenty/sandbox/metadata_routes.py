@@ -131,14 +131,14 @@ async def delete_item(request: Request) -> JSONResponse:
     with runtime.schema_transaction():
         if request.path_params["collection"] == "objects":
             meta = editor.find_object(item_id)
-            shown = object_json(runtime.workspace, meta)
+            deleted = object_json(runtime.workspace, meta)
             editor.delete_object(meta)
-            document = {"deleteOneObject": shown}
+            document = {"deleteOneObject": deleted}
         else:
             field = editor.find_field(item_id)
-            shown = field_json(runtime.workspace, field)
+            deleted = field_json(runtime.workspace, field)
             editor.delete_field(field)
-            document = {"deleteOneField": shown}
+            document = {"deleteOneField": deleted}
     return JSONResponse({"data": document})
 
 

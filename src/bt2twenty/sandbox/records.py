@@ -136,9 +136,9 @@ async def create_one(request: Request) -> JSONResponse:
     keys = selected_keys(runtime, meta, request.query_params.get("fields"))
     with runtime.transaction():
         record = runtime.writer.create(meta, payload, upsert=_flag(request, "upsert"))
-    shown = _select(_shown(runtime, meta, record, depth), keys)
+    response_record = _select(_shown(runtime, meta, record, depth), keys)
     return JSONResponse(
-        {"data": {f"create{capitalized(meta.name_singular)}": shown}}, status_code=201
+        {"data": {f"create{capitalized(meta.name_singular)}": response_record}}, status_code=201
     )
 
 
@@ -161,9 +161,9 @@ async def create_many(request: Request) -> JSONResponse:
     keys = selected_keys(runtime, meta, request.query_params.get("fields"))
     with runtime.transaction():
         records = [runtime.writer.create(meta, item, upsert=upsert) for item in payload]
-    shown = [_select(_shown(runtime, meta, record, depth), keys) for record in records]
+    response_records = [_select(_shown(runtime, meta, record, depth), keys) for record in records]
     return JSONResponse(
-        {"data": {f"create{capitalized(meta.name_plural)}": shown}}, status_code=201
+        {"data": {f"create{capitalized(meta.name_plural)}": response_records}}, status_code=201
     )
 
 
@@ -185,8 +185,8 @@ async def update_many(request: Request) -> JSONResponse:
     with runtime.transaction():
         ids = runtime.reader.matching_ids(meta, request.query_params.get("filter"), deleted=False)
         records = [runtime.writer.update(meta, record_id, payload) for record_id in ids]
-    shown = [_shown(runtime, meta, record) for record in records]
-    return JSONResponse({"data": {f"update{capitalized(meta.name_plural)}": shown}})
+    response_records = [_shown(runtime, meta, record) for record in records]
+    return JSONResponse({"data": {f"update{capitalized(meta.name_plural)}": response_records}})
 
 
 async def delete_one(request: Request) -> JSONResponse:
@@ -217,8 +217,8 @@ async def delete_many(request: Request) -> JSONResponse:
             records = [runtime.writer.soft_delete(meta, record_id) for record_id in ids]
         else:
             records = [runtime.writer.destroy(meta, record_id) for record_id in ids]
-    shown = [_shown(runtime, meta, record) for record in records]
-    return JSONResponse({"data": {f"delete{capitalized(meta.name_plural)}": shown}})
+    response_records = [_shown(runtime, meta, record) for record in records]
+    return JSONResponse({"data": {f"delete{capitalized(meta.name_plural)}": response_records}})
 
 
 async def restore_one(request: Request) -> JSONResponse:
@@ -240,8 +240,8 @@ async def restore_many(request: Request) -> JSONResponse:
     with runtime.transaction():
         ids = runtime.reader.matching_ids(meta, request.query_params.get("filter"), deleted=True)
         records = [runtime.writer.restore(meta, record_id) for record_id in ids]
-    shown = [_shown(runtime, meta, record) for record in records]
-    return JSONResponse({"data": {f"restore{capitalized(meta.name_plural)}": shown}})
+    response_records = [_shown(runtime, meta, record) for record in records]
+    return JSONResponse({"data": {f"restore{capitalized(meta.name_plural)}": response_records}})
 
 
 def record_routes(era: str) -> list[Route]:

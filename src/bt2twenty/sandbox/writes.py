@@ -154,14 +154,14 @@ class RecordWriter:
         self._place(meta, record, checked.get("position"))
         return record
 
-    def _created_by(self, given: JsonObject | None) -> JsonObject:
+    def _created_by(self, requested: JsonObject | None) -> JsonObject:
         actor = api_actor()
-        if not given:
+        if not requested:
             return actor
-        if given.get("name"):
-            return {**actor, "source": "API", "context": {}, **given}
-        if given.get("source"):
-            actor["source"] = given["source"]
+        if requested.get("name"):
+            return {**actor, "source": "API", "context": {}, **requested}
+        if requested.get("source"):
+            actor["source"] = requested["source"]
         return actor
 
     def _place(self, meta: ObjectMeta, record: JsonObject, position: Any) -> None:

@@ -8,7 +8,6 @@ import httpx
 import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
-from tests.sandbox.conftest import client_for
 
 from bt2twenty.sandbox import SandboxConfig, running_sandbox
 
@@ -26,7 +25,7 @@ def seeded() -> Iterator[httpx.Client]:
     config = SandboxConfig(
         api_key="k", era="v1", rate_limit_per_minute=None, rate_limit_per_second=None
     )
-    with running_sandbox(config) as sandbox, client_for(sandbox) as http:
+    with running_sandbox(config) as sandbox, sandbox.http_client() as http:
         rows = []
         for index in range(47):
             row: dict[str, object] = {"name": f"C{index % 9}"}

@@ -8,7 +8,6 @@ import httpx
 import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
-from tests.sandbox.conftest import client_for
 
 from bt2twenty.sandbox import SandboxConfig, running_sandbox
 
@@ -60,7 +59,7 @@ json_values = st.recursive(
 @pytest.fixture(scope="module")
 def http() -> Iterator[httpx.Client]:
     config = SandboxConfig(api_key="k", rate_limit_per_minute=None)
-    with running_sandbox(config) as sandbox, client_for(sandbox) as client:
+    with running_sandbox(config) as sandbox, sandbox.http_client() as client:
         yield client
 
 

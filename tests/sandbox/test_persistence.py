@@ -5,7 +5,6 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
-from tests.sandbox.conftest import client_for
 
 from bt2twenty.sandbox import SandboxConfig, running_sandbox
 
@@ -18,14 +17,14 @@ def config(path: Path, era: str = "v2") -> SandboxConfig:
 
 def test_data_file_survives_restart(tmp_path: Path) -> None:
     path = tmp_path / "workspace.sqlite"
-    with running_sandbox(config(path)) as sandbox, client_for(sandbox) as http:
+    with running_sandbox(config(path)) as sandbox, sandbox.http_client() as http:
         objects = http.get("/rest/metadata/objects").json()["data"]
         company_id = next(item["id"] for item in objects if item["nameSingular"] == "company")
         field = {"objectMetadataId": company_id, "type": "TEXT", "name": "abn", "label": "ABN"}
         assert http.post("/rest/metadata/fields", json=field).status_code == 201
         created = http.post("/rest/companies", json={"name": "Kept", "abn": "51 824 753 556"})
         record_id = created.json()["data"]["createCompany"]["id"]
-    with running_sandbox(config(path)) as sandbox, client_for(sandbox) as http:
+    with running_sandbox(config(path)) as sandbox, sandbox.http_client() as http:
         record = http.get(f"/rest/companies/{record_id}").json()["data"]["company"]
         assert record["name"] == "Kept"
         assert record["abn"] == "51 824 753 556"

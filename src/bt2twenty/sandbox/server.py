@@ -13,6 +13,7 @@ from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
+import httpx
 import uvicorn
 from starlette.applications import Starlette
 from starlette.exceptions import HTTPException
@@ -148,6 +149,14 @@ class RunningSandbox:
         Left out, `per_second` is Twenty's 100 while `per_minute` is set, and off otherwise.
         """
         self.runtime.limiter.configure(per_minute, resolve_per_second(per_minute, per_second))
+
+    def http_client(self, timeout: float = 10.0) -> httpx.Client:
+        """Return an httpx client for this sandbox that sends its API key; close it after use."""
+        return httpx.Client(
+            base_url=self.url,
+            headers={"Authorization": f"Bearer {self.api_key}"},
+            timeout=timeout,
+        )
 
     def clear_request_log(self) -> None:
         """Forget the requests logged so far."""

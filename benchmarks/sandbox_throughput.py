@@ -1,16 +1,22 @@
 """Measure how fast the sandbox accepts records, and the request rate it serves when limited.
 
-Run from the repository root:
+It sends 60-record batches with the rate limit off twice: to a sandbox in this process, as tests
+run it, and to one started with the CLI. Then it sends requests under Twenty's default limits.
+It prints figures only and asserts no speed. Run it from the repository root:
+
     PYTHONPATH=src python benchmarks/sandbox_throughput.py [--batches N] [--clients N]
-Prints figures only; nothing here asserts a speed.
 """
 
 from __future__ import annotations
 
 import argparse
+import os
+import subprocess
+import sys
 import threading
 import time
 import uuid
+from pathlib import Path
 
 import httpx
 
@@ -36,40 +42,64 @@ def _batch(batch_number: int) -> list[dict[str, object]]:
     ]
 
 
+def send_batches(url: str, batches: int, clients: int) -> tuple[float, int]:
+    """Send `batches` batches of 60 people from `clients` threads; return seconds and failures."""
+    payloads = [_batch(number) for number in range(batches)]
+    failures: list[int] = []
+
+    def send(share: list[list[dict[str, object]]]) -> None:
+        headers = {"Authorization": "Bearer bench"}
+        with httpx.Client(base_url=url, headers=headers, timeout=30) as http:
+            for payload in share:
+                response = http.post("/rest/batch/people", json=payload)
+                if response.status_code != 201:
+                    failures.append(response.status_code)
+
+    threads = [
+        threading.Thread(target=send, args=(payloads[index::clients],)) for index in range(clients)
+    ]
+    started = time.perf_counter()
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    return time.perf_counter() - started, len(failures)
+
+
+def print_rate(title: str, batches: int, elapsed: float, failures: int) -> None:
+    """Print records and requests per second of one unlimited run."""
+    records = batches * BATCH_SIZE
+    print(title)
+    print(
+        f"  {records} records in {elapsed:.1f} s = {records / elapsed:,.0f} records/s, "
+        f"{batches / elapsed:,.0f} requests/s"
+    )
+    print(f"  failed requests: {failures}")
+
+
 def measure_unlimited(batches: int, clients: int) -> None:
-    """Send `batches` batches of 60 people with the rate limit off and print records per second."""
-    config = SandboxConfig(api_key="bench", rate_limit_per_minute=None, rate_limit_per_second=None)
+    """Send batches to a sandbox in this process, as tests run it, with the rate limit off."""
+    config = SandboxConfig(api_key="bench", rate_limit_per_minute=None)
     with running_sandbox(config) as sandbox:
-        payloads = [_batch(number) for number in range(batches)]
-        failures: list[int] = []
+        elapsed, failures = send_batches(sandbox.url, batches, clients)
+    title = f"unlimited, sandbox in this process: {batches} batches x {BATCH_SIZE} people"
+    print_rate(f"{title}, {clients} client(s)", batches, elapsed, failures)
 
-        def send(share: list[list[dict[str, object]]]) -> None:
-            with httpx.Client(
-                base_url=sandbox.url, headers={"Authorization": "Bearer bench"}, timeout=30
-            ) as http:
-                for payload in share:
-                    response = http.post("/rest/batch/people", json=payload)
-                    if response.status_code != 201:
-                        failures.append(response.status_code)
 
-        threads = [
-            threading.Thread(target=send, args=(payloads[index::clients],))
-            for index in range(clients)
-        ]
-        started = time.perf_counter()
-        for thread in threads:
-            thread.start()
-        for thread in threads:
-            thread.join()
-        elapsed = time.perf_counter() - started
-
-        records = batches * BATCH_SIZE
-        print(f"unlimited: {batches} batches x {BATCH_SIZE} people, {clients} client(s)")
-        print(
-            f"  {records} records in {elapsed:.1f} s = {records / elapsed:,.0f} records/s, "
-            f"{batches / elapsed:,.0f} requests/s"
-        )
-        print(f"  failed requests: {len(failures)}")
+def measure_unlimited_subprocess(batches: int, clients: int) -> None:
+    """Send batches to a sandbox started with the CLI, so clients do not share its GIL."""
+    environment = {**os.environ, "PYTHONPATH": str(Path(__file__).resolve().parents[1] / "src")}
+    command = [sys.executable, "-m", "bt2twenty", "sandbox", "--port", "0"]
+    command += ["--api-key", "bench", "--rate-limit", "0"]
+    with subprocess.Popen(command, stdout=subprocess.PIPE, text=True, env=environment) as server:
+        assert server.stdout is not None
+        url = server.stdout.readline().strip().removeprefix("Twenty sandbox at ")
+        try:
+            elapsed, failures = send_batches(url, batches, clients)
+        finally:
+            server.terminate()
+    title = f"unlimited, sandbox in its own process: {batches} batches x {BATCH_SIZE} people"
+    print_rate(f"{title}, {clients} client(s)", batches, elapsed, failures)
 
 
 def measure_limited(seconds: float, per_minute: int, per_second: int) -> None:
@@ -101,7 +131,7 @@ def measure_limited(seconds: float, per_minute: int, per_second: int) -> None:
 
 
 def main() -> None:
-    """Parse the options and run both measurements."""
+    """Parse the options and run the three measurements."""
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument(
         "--batches", type=int, default=3000, help="batches of 60 records to send (default 3000)"
@@ -114,6 +144,7 @@ def main() -> None:
     )
     options = parser.parse_args()
     measure_unlimited(options.batches, options.clients)
+    measure_unlimited_subprocess(options.batches, options.clients)
     measure_limited(options.limited_seconds, per_minute=100, per_second=100)
 
 

@@ -287,6 +287,8 @@ class RecordWriter:
         return found[0]
 
     def _unlink_referrers(self, meta: ObjectMeta, record_id: str) -> None:
+        # NOTE: every relation behaves as onDelete SET_NULL here. Twenty may cascade some
+        # standard relations (note and task targets, for one); that was not confirmed.
         self.repoint_referrers(meta, record_id, None)
 
     def repoint_referrers(self, meta: ObjectMeta, record_id: str, new_id: str | None) -> None:

@@ -12,17 +12,10 @@ import pytest
 from bt2twenty.sandbox import RunningSandbox, SandboxConfig, running_sandbox
 
 
-def client_for(sandbox: RunningSandbox) -> httpx.Client:
-    """Return an httpx client that sends the sandbox's API key."""
-    return httpx.Client(
-        base_url=sandbox.url, headers={"Authorization": f"Bearer {sandbox.api_key}"}, timeout=10
-    )
-
-
 @pytest.fixture
 def client(twenty_sandbox: RunningSandbox) -> Iterator[httpx.Client]:
     """A client of the default v2 sandbox."""
-    with client_for(twenty_sandbox) as http:
+    with twenty_sandbox.http_client() as http:
         yield http
 
 
@@ -36,7 +29,7 @@ def make_sandbox() -> Iterator[Callable[..., tuple[RunningSandbox, httpx.Client]
             settings.setdefault("rate_limit_per_minute", None)
             settings.setdefault("rate_limit_per_second", None)
             sandbox = stack.enter_context(running_sandbox(SandboxConfig(**settings)))
-            http = stack.enter_context(client_for(sandbox))
+            http = stack.enter_context(sandbox.http_client())
             return sandbox, http
 
         yield start

@@ -144,3 +144,12 @@ def test_unknown_route_404(client: httpx.Client) -> None:
     response = client.get("/api/nothing")
     assert response.status_code == 404
     assert response.json()["message"] == "Cannot GET /api/nothing"
+
+
+def test_per_minute_none_switches_off(make_sandbox) -> None:
+    sandbox, _ = make_sandbox(rate_limit_per_minute=None, rate_limit_per_second="follow")
+    assert sandbox.runtime.limiter.enabled is False
+    sandbox.set_rate_limit(per_minute=120)
+    assert [bucket.capacity for bucket in sandbox.runtime.limiter.buckets] == [120, 100]
+    sandbox.set_rate_limit(per_minute=None)
+    assert sandbox.runtime.limiter.enabled is False

@@ -294,3 +294,164 @@ def test_metadata_list_shape_v1(make_sandbox) -> None:
 def test_metadata_unknown_id_404(client: httpx.Client) -> None:
     response = client.get("/rest/metadata/fields/4a1f1a53-9c4e-4d35-bd0b-2f7fa2b3f7a1")
     assert response.status_code == 404
+
+
+def test_one_to_many_relation(client: httpx.Client) -> None:
+    ticket = ticket_object(client)
+    payload = {
+        "type": "ONE_TO_MANY",
+        "targetObjectMetadataId": ticket["id"],
+        "targetFieldLabel": "Requester",
+    }
+    body = {
+        "objectMetadataId": object_id(client, "person"),
+        "type": "RELATION",
+        "name": "requestedTickets",
+        "label": "Requested tickets",
+        "relationCreationPayload": payload,
+    }
+    response = client.post("/rest/metadata/fields", json=body)
+    assert response.status_code == 201, response.text
+    person = client.post("/rest/people", json={"jobTitle": "X"}).json()["data"]["createPerson"]
+    created = client.post("/rest/tickets", json={"name": "T", "requesterId": person["id"]})
+    assert created.status_code == 201
+    fetched = client.get(f"/rest/people/{person['id']}", params={"depth": 1}).json()["data"][
+        "person"
+    ]
+    assert [row["name"] for row in fetched["requestedTickets"]] == ["T"]
+
+
+def test_delete_relation_field(client: httpx.Client) -> None:
+    ticket = ticket_object(client)
+    payload = {
+        "type": "MANY_TO_ONE",
+        "targetObjectMetadataId": object_id(client, "company"),
+        "targetFieldLabel": "Tickets",
+    }
+    body = {
+        "objectMetadataId": ticket["id"],
+        "type": "RELATION",
+        "name": "company",
+        "label": "Company",
+        "relationCreationPayload": payload,
+    }
+    field = client.post("/rest/metadata/fields", json=body).json()["data"]["createOneField"]
+    assert client.delete(f"/rest/metadata/fields/{field['id']}").status_code == 200
+    rejected = client.post("/rest/tickets", json={"name": "T", "companyId": None})
+    assert rejected.status_code == 400
+    company_fields = client.get(f"/rest/metadata/objects/{object_id(client, 'company')}").json()[
+        "data"
+    ]["object"]["fields"]
+    assert "tickets" not in {item["name"] for item in company_fields}
+
+
+def test_deactivate_object(client: httpx.Client) -> None:
+    ticket = ticket_object(client)
+    assert (
+        client.patch(f"/rest/metadata/objects/{ticket['id']}", json={"isActive": False}).status_code
+        == 200
+    )
+    assert client.get("/rest/tickets").status_code == 400
+    assert (
+        client.patch(f"/rest/metadata/objects/{ticket['id']}", json={"isActive": True}).status_code
+        == 200
+    )
+    assert client.get("/rest/tickets").status_code == 200
+
+
+def test_add_option_later(client: httpx.Client) -> None:
+    ticket = ticket_object(client)
+    field = client.post("/rest/metadata/fields", json=select_field(ticket["id"])).json()["data"][
+        "createOneField"
+    ]
+    options = [
+        *field["options"],
+        {"value": "PENDING", "label": "Pending", "position": 2, "color": "amber"},
+    ]
+    assert (
+        client.patch(f"/rest/metadata/fields/{field['id']}", json={"options": options}).status_code
+        == 200
+    )
+    assert client.post("/rest/tickets", json={"status": "PENDING"}).status_code == 201
+
+
+def test_system_field_stays_active(client: httpx.Client) -> None:
+    fields = client.get(f"/rest/metadata/objects/{object_id(client, 'company')}").json()["data"][
+        "object"
+    ]["fields"]
+    created_at = next(field for field in fields if field["name"] == "createdAt")
+    response = client.patch(f"/rest/metadata/fields/{created_at['id']}", json={"isActive": False})
+    assert response.status_code == 400
+
+
+def test_metadata_cursor_paging(client: httpx.Client) -> None:
+    first = client.get("/rest/metadata/objects", params={"limit": 4}).json()
+    second = client.get(
+        "/rest/metadata/objects",
+        params={"limit": 4, "starting_after": first["pageInfo"]["endCursor"]},
+    ).json()
+    first_ids = {item["id"] for item in first["data"]}
+    second_ids = {item["id"] for item in second["data"]}
+    assert len(second_ids) == 4
+    assert not first_ids & second_ids
+
+
+def test_unique_rejects_existing_duplicates(client: httpx.Client) -> None:
+    body = {
+        "objectMetadataId": object_id(client, "company"),
+        "type": "TEXT",
+        "name": "code",
+        "label": "Code",
+    }
+    field = client.post("/rest/metadata/fields", json=body).json()["data"]["createOneField"]
+    client.post(
+        "/rest/batch/companies", json=[{"name": "A", "code": "X"}, {"name": "B", "code": "X"}]
+    )
+    response = client.patch(f"/rest/metadata/fields/{field['id']}", json={"isUnique": True})
+    assert response.status_code == 400
+    assert "share the value" in response.json()["messages"][0]
+
+
+def test_unique_indexes_existing_rows(client: httpx.Client) -> None:
+    body = {
+        "objectMetadataId": object_id(client, "company"),
+        "type": "TEXT",
+        "name": "code",
+        "label": "Code",
+    }
+    field = client.post("/rest/metadata/fields", json=body).json()["data"]["createOneField"]
+    client.post("/rest/companies", json={"name": "A", "code": "X"})
+    response = client.patch(f"/rest/metadata/fields/{field['id']}", json={"isUnique": True})
+    assert response.status_code == 200
+    assert response.json()["data"]["updateOneField"]["isUnique"] is True
+    assert client.post("/rest/companies", json={"name": "B", "code": "X"}).status_code == 400
+
+
+def test_rename_custom_field(client: httpx.Client) -> None:
+    body = {
+        "objectMetadataId": object_id(client, "company"),
+        "type": "TEXT",
+        "name": "abn",
+        "label": "ABN",
+        "isUnique": True,
+    }
+    field = client.post("/rest/metadata/fields", json=body).json()["data"]["createOneField"]
+    client.post("/rest/companies", json={"name": "A", "abn": "1"})
+    response = client.patch(f"/rest/metadata/fields/{field['id']}", json={"name": "businessNumber"})
+    assert response.status_code == 200
+    assert response.json()["data"]["updateOneField"]["name"] == "businessNumber"
+    record = client.get("/rest/companies").json()["data"]["companies"][0]
+    assert record["businessNumber"] == "1"
+    assert "abn" not in record
+    assert (
+        client.post("/rest/companies", json={"name": "B", "businessNumber": "1"}).status_code == 400
+    )
+
+
+def test_rename_standard_field(client: httpx.Client) -> None:
+    fields = client.get(f"/rest/metadata/objects/{object_id(client, 'company')}").json()["data"][
+        "object"
+    ]["fields"]
+    name_field = next(field for field in fields if field["name"] == "name")
+    response = client.patch(f"/rest/metadata/fields/{name_field['id']}", json={"name": "title"})
+    assert response.status_code == 400

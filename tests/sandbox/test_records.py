@@ -177,8 +177,10 @@ def test_depth_one_embeds(client: httpx.Client) -> None:
     person = client.post("/rest/people", json={"companyId": company["id"]}).json()["data"][
         "createPerson"
     ]
-    shown = client.get(f"/rest/people/{person['id']}", params={"depth": 1}).json()["data"]["person"]
-    assert shown["company"]["name"] == "A"
+    fetched = client.get(f"/rest/people/{person['id']}", params={"depth": 1}).json()["data"][
+        "person"
+    ]
+    assert fetched["company"]["name"] == "A"
     listed = client.get(f"/rest/companies/{company['id']}", params={"depth": 1}).json()
     assert [row["id"] for row in listed["data"]["company"]["people"]] == [person["id"]]
 
@@ -361,3 +363,41 @@ def test_connect_relation(client: httpx.Client, twenty_sandbox: RunningSandbox) 
     assert person["companyId"] == company["id"]
     bad = client.post("/rest/people", json={"company": company["id"]})
     assert bad.json()["messages"] == ['Relation "company" requires connect or disconnect operation']
+
+
+def test_fields_param_selects(client: httpx.Client) -> None:
+    company = client.post("/rest/companies", json={"name": "A"}).json()["data"]["createCompany"]
+    client.post("/rest/people", json={"jobTitle": "CTO", "companyId": company["id"]})
+    response = client.get("/rest/people", params={"fields": "jobTitle,company"})
+    person = response.json()["data"]["people"][0]
+    assert set(person) == {"id", "jobTitle", "companyId"}
+
+
+def test_fields_param_unknown(client: httpx.Client) -> None:
+    response = client.post("/rest/companies", params={"fields": "name,colour"}, json={"name": "A"})
+    assert response.status_code == 400
+    assert response.json()["messages"][0].startswith("'fields' parameter invalid.")
+    assert client.get("/rest/companies").json()["totalCount"] == 0
+
+
+def test_fields_param_ignored_v1(make_sandbox) -> None:
+    _, http = make_sandbox(era="v1")
+    http.post("/rest/companies", json={"name": "A"})
+    record = http.get("/rest/companies", params={"fields": "nonsense"}).json()["data"]["companies"][
+        0
+    ]
+    assert "domainName" in record
+
+
+def test_null_id_generated(client: httpx.Client) -> None:
+    response = client.post("/rest/companies", json={"id": None, "name": "A"})
+    assert response.status_code == 201
+    assert uuid.UUID(response.json()["data"]["createCompany"]["id"])
+
+
+def test_connect_not_object(client: httpx.Client) -> None:
+    response = client.post("/rest/people", json={"company": {"connect": "x"}})
+    assert response.status_code == 400
+    assert response.json()["messages"] == [
+        'Relation "company" requires connect or disconnect operation'
+    ]

@@ -10,7 +10,11 @@ import typer
 from bt2twenty.cli import output
 from bt2twenty.errors import ConfigError
 from bt2twenty.sandbox import FAULT_SPEC_HELP, SandboxConfig, parse_fault_spec, serve
-from bt2twenty.sandbox.config import DEFAULT_MAX_BATCH, DEFAULT_RATE_LIMIT_PER_MINUTE
+from bt2twenty.sandbox.config import (
+    DEFAULT_MAX_BATCH,
+    DEFAULT_RATE_LIMIT_PER_MINUTE,
+    DEFAULT_RATE_LIMIT_PER_SECOND,
+)
 
 
 def sandbox(
@@ -35,11 +39,12 @@ def sandbox(
         int,
         typer.Option(
             "--rate-limit",
-            help="Requests allowed per minute (also per second); 0 switches limiting off.",
+            help="Requests allowed per minute, besides Twenty's 100 per second; "
+            "0 switches limiting off.",
         ),
     ] = DEFAULT_RATE_LIMIT_PER_MINUTE,
     max_batch: Annotated[
-        int, typer.Option("--max-batch", help="Most records one batch create accepts.")
+        int, typer.Option("--max-batch", help="Maximum records in one batch create request.")
     ] = DEFAULT_MAX_BATCH,
     era: Annotated[
         str, typer.Option("--era", help="Twenty API era to imitate: v1 (1.x) or v2 (2.x).")
@@ -65,7 +70,7 @@ def sandbox(
             era=era,  # type: ignore[arg-type]
             data_path=data,
             rate_limit_per_minute=rate_limit or None,
-            rate_limit_per_second=rate_limit or None,
+            rate_limit_per_second=DEFAULT_RATE_LIMIT_PER_SECOND if rate_limit else None,
             max_batch=max_batch,
             partial_unique_indexes=partial_unique_indexes,
             faults=parse_fault_spec(faults),

@@ -12,6 +12,10 @@ Era = Literal["v1", "v2"]
 DEFAULT_RATE_LIMIT_PER_MINUTE = 100
 DEFAULT_RATE_LIMIT_PER_SECOND = 100
 
+# Marks a per-second limit left to follow the per-minute one: Twenty's 100 per second while a
+# per-minute limit is on, and no limit when the per-minute limit is off.
+FOLLOW_PER_MINUTE: Literal["follow"] = "follow"
+
 # Twenty's documentation advertises 60 records per batch call.
 DEFAULT_MAX_BATCH = 60
 
@@ -20,9 +24,9 @@ DEFAULT_MAX_BATCH = 60
 class FaultSpec:
     """Faults to inject: shares of requests that fail, added latency and a 429 storm.
 
-    `error_rate` of requests get a 500 before they are processed; `drop_rate` of requests are
-    processed and then lose their connection before a complete response; every request waits
-    `latency_seconds` first; for `storm_seconds` after the spec is set, every request gets a 429.
+    A share `error_rate` of requests gets a 500 before processing. A share `drop_rate` is
+    processed and then loses its connection before a complete response. Every request first
+    waits `latency_seconds`. For `storm_seconds` after the spec is set, every request gets a 429.
     The same `seed` gives the same sequence of faults.
     """
 
@@ -93,17 +97,22 @@ def parse_fault_spec(spec: str) -> FaultSpec:
 
 @dataclass(frozen=True)
 class SandboxConfig:
-    """How a sandbox behaves: which Twenty era it imitates and which limits it enforces."""
+    """Settings of one sandbox: the Twenty era it imitates and the limits it enforces."""
 
     api_key: str
     era: Era = "v2"
     data_path: Path | None = None
     rate_limit_per_minute: int | None = DEFAULT_RATE_LIMIT_PER_MINUTE
-    rate_limit_per_second: int | None = DEFAULT_RATE_LIMIT_PER_SECOND
+    rate_limit_per_second: int | Literal["follow"] | None = FOLLOW_PER_MINUTE
     max_batch: int = DEFAULT_MAX_BATCH
     partial_unique_indexes: bool = False
     faults: FaultSpec = field(default_factory=FaultSpec)
     workspace_id: str = "20202020-1c25-4d02-bf25-6aeccf7ea419"
+
+    @property
+    def per_second_limit(self) -> int | None:
+        """The per-second limit in force, after resolving `FOLLOW_PER_MINUTE`."""
+        return resolve_per_second(self.rate_limit_per_minute, self.rate_limit_per_second)
 
     def __post_init__(self) -> None:
         if self.era not in ("v1", "v2"):
@@ -122,8 +131,20 @@ class EraLimits:
     max_limit: int
 
 
-# 1.x sources document a default of 60 and a maximum of 200; current 2.x uses 1000 and 10,000.
+# 1.x sources document a default of 60 and a maximum of 200, and current 2.x uses 1000 and 10,000.
 ERA_LIMITS: dict[str, EraLimits] = {
     "v1": EraLimits(default_limit=60, max_limit=200),
     "v2": EraLimits(default_limit=1000, max_limit=10_000),
 }
+
+
+def resolve_per_second(per_minute: int | None, per_second: int | str | None) -> int | None:
+    """Return the per-second limit in force.
+
+    `FOLLOW_PER_MINUTE` gives Twenty's 100 while `per_minute` is on, and None while it is off.
+    """
+    if per_second == FOLLOW_PER_MINUTE:
+        return DEFAULT_RATE_LIMIT_PER_SECOND if per_minute is not None else None
+    if isinstance(per_second, str):
+        raise TypeError(f"per_second={per_second!r} is invalid: use a number or None")
+    return per_second

@@ -58,17 +58,43 @@ def default_for(field: FieldMeta, now: str) -> Any:
 
 def present(meta: ObjectMeta, record: JsonObject, now: str) -> JsonObject:
     """Return a record as the REST API shows it at depth 0: active fields and join columns."""
-    shown: JsonObject = {}
+    visible: JsonObject = {}
     for field in meta.active_fields():
         if field.type == "TS_VECTOR":
             continue
         if field.type == "RELATION":
             column = field.join_column
             if column is not None:
-                shown[column] = record.get(column)
+                visible[column] = record.get(column)
             continue
         if field.name in record:
-            shown[field.name] = record[field.name]
+            visible[field.name] = record[field.name]
         else:
-            shown[field.name] = default_for(field, now) if field.name != "deletedAt" else None
-    return shown
+            visible[field.name] = default_for(field, now) if field.name != "deletedAt" else None
+    return visible
+
+
+def _template(meta: ObjectMeta) -> tuple[JsonObject, list[str]]:
+    """Return the defaults that do not depend on the time, and the fields that do."""
+    template: JsonObject = {}
+    timed: list[str] = []
+    for field in meta.active_fields():
+        if field.type in ("RELATION", "TS_VECTOR"):
+            continue
+        if field.default_value == "now":
+            timed.append(field.name)
+        template[field.name] = default_for(field, "")
+    for column in meta.join_columns():
+        template[column] = None
+    return template, timed
+
+
+def new_record_template(meta: ObjectMeta, now: str) -> JsonObject:
+    """Return a new record with every default of `meta`, and `now` in time-based defaults."""
+    template, timed = meta.cached("template", lambda: _template(meta))
+    record = {
+        key: dict(value) if isinstance(value, dict) else value for key, value in template.items()
+    }
+    for name in timed:
+        record[name] = now if meta.fields[name].type == "DATE_TIME" else now[:10]
+    return record

@@ -67,20 +67,21 @@ class Gateway:
         status_seen = [0]
 
         async def logged_send(message: Message) -> None:
+            # The entry is logged before the last body chunk goes out, so a client that has
+            # its response can already find the request in the log.
             if message["type"] == "http.response.start":
                 status_seen[0] = message["status"]
+            elif message["type"] == "http.response.body" and not message.get("more_body"):
+                self.runtime.log_request(method, path, status_seen[0])
             await send(message)
 
         try:
-            await self._handle(scope, receive, logged_send, status_seen)
+            await self._handle(scope, receive, logged_send)
         except ConnectionDroppedError:
             self.runtime.log_request(method, path, 0)
             raise
-        self.runtime.log_request(method, path, status_seen[0])
 
-    async def _handle(
-        self, scope: Scope, receive: Receive, send: Send, status_seen: list[int]
-    ) -> None:
+    async def _handle(self, scope: Scope, receive: Receive, send: Send) -> None:
         is_graphql = scope["path"] in _GRAPHQL_PATHS
         if not self._authorized(scope):
             logger.info(

@@ -105,6 +105,7 @@ class GraphQLExecutor:
         try:
             document = parse(operation_text)
         except GraphQLError as failure:
+            logger.info("Rejected a GraphQL document that does not parse: %s", failure.message)
             return graphql_error(f"Syntax Error: {failure.message}", "GRAPHQL_PARSE_FAILED")
         operations = [
             node for node in document.definitions if isinstance(node, OperationDefinitionNode)
@@ -115,6 +116,7 @@ class GraphQLExecutor:
             if operation_name is None or (node.name and node.name.value == operation_name)
         ]
         if len(chosen) != 1:
+            logger.info("Rejected a GraphQL request with %d matching operations", len(chosen))
             return graphql_error(
                 "Must provide exactly one operation, or name one with operationName",
                 "BAD_USER_INPUT",
@@ -239,6 +241,7 @@ async def graphql_endpoint(request: Request) -> JSONResponse:
     operation, _ = await _read_operation(request)
     query = operation.get("query")
     if not isinstance(query, str):
+        logger.info("Rejected a GraphQL request without a query string")
         return JSONResponse(
             graphql_error("Must provide query string.", "BAD_REQUEST"), status_code=400
         )

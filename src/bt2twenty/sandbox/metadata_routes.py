@@ -81,6 +81,8 @@ async def list_items(request: Request) -> JSONResponse:
 
 async def get_item(request: Request) -> JSONResponse:
     """``GET /rest/metadata/{objects|fields}/{id}``."""
+    # NOTE: both eras wrap one item as {data: {object}} or {data: {field}}, the shape of 1.x's
+    # flattened GraphQL result. The 2.x REST wrapper for a single item was not confirmed.
     runtime, editor = _editor(request)
     item_id = request.path_params["id"]
     if request.path_params["collection"] == "objects":
@@ -129,14 +131,14 @@ async def delete_item(request: Request) -> JSONResponse:
     with runtime.schema_transaction():
         if request.path_params["collection"] == "objects":
             meta = editor.find_object(item_id)
-            shown = object_json(runtime.workspace, meta)
+            deleted = object_json(runtime.workspace, meta)
             editor.delete_object(meta)
-            document = {"deleteOneObject": shown}
+            document = {"deleteOneObject": deleted}
         else:
             field = editor.find_field(item_id)
-            shown = field_json(runtime.workspace, field)
+            deleted = field_json(runtime.workspace, field)
             editor.delete_field(field)
-            document = {"deleteOneField": shown}
+            document = {"deleteOneField": deleted}
     return JSONResponse({"data": document})
 
 

@@ -62,10 +62,10 @@ def camel_case(name: str) -> str:
     return first.lower() + "".join(word[0].upper() + word[1:].lower() for word in rest)
 
 
-def check_name(name: Any, what: str) -> str:
+def check_name(name: Any, parameter: str) -> str:
     """Return `name` if Twenty accepts it as an object or field name, else raise a 400."""
     if not isinstance(name, str) or not name:
-        raise bad_request(f"{what} is missing: give a camelCase name such as myField")
+        raise bad_request(f"{parameter} is missing: give a camelCase name such as myField")
     if len(name) > MAX_NAME_LENGTH:
         raise bad_request(f'Name "{name}" exceeds {MAX_NAME_LENGTH} characters')
     if not NAME_PATTERN.match(name):
@@ -80,10 +80,10 @@ def check_name(name: Any, what: str) -> str:
     return str(name)
 
 
-def check_label(label: Any, what: str) -> str:
+def check_label(label: Any, parameter: str) -> str:
     """Return a non-blank label, else raise a 400."""
     if not isinstance(label, str) or not label.strip():
-        raise bad_request(f"{what} is missing: give a non-empty label")
+        raise bad_request(f"{parameter} is missing: give a non-empty label")
     return label
 
 

@@ -111,7 +111,8 @@ class RecordReader:
     ) -> tuple[str, list[Any]]:
         """Return the WHERE clause of a filter.
 
-        Soft-deleted rows are left out unless the filter names `deletedAt` or `deleted` says.
+        Soft-deleted rows are left out unless the filter names `deletedAt`. `deleted` True
+        selects only soft-deleted rows, and False only live ones.
         """
         conditions = ["object = ?"]
         parameters: list[Any] = [meta.name_singular]

@@ -11,7 +11,7 @@ from starlette.responses import JSONResponse
 from starlette.routing import Route
 
 from bt2twenty.sandbox.defaults import present
-from bt2twenty.sandbox.errors import bad_request
+from bt2twenty.sandbox.errors import bad_request, forbidden
 from bt2twenty.sandbox.reads import ListQuery, parse_depth, parse_limit
 from bt2twenty.sandbox.runtime import Runtime
 from bt2twenty.sandbox.schema import JsonObject, ObjectMeta
@@ -20,7 +20,8 @@ from bt2twenty.sandbox.workspace import utc_now
 logger = logging.getLogger(__name__)
 
 
-def _capitalized(name: str) -> str:
+def capitalized(name: str) -> str:
+    """Return `name` with its first letter in upper case, as Twenty builds response keys."""
     return name[0].upper() + name[1:]
 
 
@@ -38,7 +39,8 @@ async def read_json(request: Request) -> Any:
         raise bad_request(f"Invalid JSON body: {failure}") from None
 
 
-def _object(request: Request) -> tuple[Runtime, ObjectMeta]:
+def object_for(request: Request) -> tuple[Runtime, ObjectMeta]:
+    """Return the runtime and the object named by the path's ``{objects}`` segment."""
     runtime = _runtime(request)
     return runtime, runtime.workspace.object_by_plural(request.path_params["objects"])
 
@@ -47,20 +49,51 @@ def _shown(runtime: Runtime, meta: ObjectMeta, record: JsonObject, depth: int = 
     return runtime.reader.expand(meta, present(meta, record, utc_now()), depth)
 
 
+def selected_keys(runtime: Runtime, meta: ObjectMeta, raw: str | None) -> set[str] | None:
+    """Parse 2.x's ``fields`` parameter into the record keys to return; None returns all.
+
+    ``id`` is always returned, and a relation name also returns its join column.
+    """
+    if raw is None or runtime.era == "v1":
+        return None
+    keys = {"id"}
+    join_columns = meta.join_columns()
+    for name in (part.strip() for part in raw.split(",")):
+        field = meta.field_named(name)
+        if name in join_columns:
+            keys.add(name)
+        elif field is None or field.type == "TS_VECTOR":
+            raise bad_request(
+                f"'fields' parameter invalid. Field '{name}' does not exist on "
+                f"object '{meta.name_singular}'"
+            )
+        else:
+            keys.add(name)
+            if field.join_column is not None:
+                keys.add(field.join_column)
+    return keys
+
+
+def _select(record: JsonObject, keys: set[str] | None) -> JsonObject:
+    if keys is None:
+        return record
+    return {key: value for key, value in record.items() if key in keys}
+
+
 def _flag(request: Request, name: str) -> bool:
     return request.query_params.get(name) == "true"
 
 
 def _reject_member_writes(meta: ObjectMeta) -> None:
+    # Twenty creates members only through sign-up or an accepted invitation, and rejects API
+    # creates even from an admin key.
     if meta.name_singular == "workspaceMember":
-        from bt2twenty.sandbox.errors import forbidden
-
         raise forbidden("Entity performing the request does not have permission.")
 
 
 async def find_many(request: Request) -> JSONResponse:
     """``GET /rest/{objects}``: one page of records, `totalCount` and `pageInfo`."""
-    runtime, meta = _object(request)
+    runtime, meta = object_for(request)
     params = request.query_params
     query = ListQuery(
         limit=parse_limit(params.get("limit"), runtime.era),
@@ -70,10 +103,11 @@ async def find_many(request: Request) -> JSONResponse:
         starting_after=params.get("starting_after"),
         ending_before=params.get("ending_before"),
     )
+    keys = selected_keys(runtime, meta, params.get("fields"))
     page = runtime.reader.find_page(meta, query)
     return JSONResponse(
         {
-            "data": {meta.name_plural: page.records},
+            "data": {meta.name_plural: [_select(record, keys) for record in page.records]},
             "totalCount": page.total_count,
             "pageInfo": {
                 "hasNextPage": page.has_next_page,
@@ -86,29 +120,31 @@ async def find_many(request: Request) -> JSONResponse:
 
 async def find_one(request: Request) -> JSONResponse:
     """``GET /rest/{objects}/{id}``."""
-    runtime, meta = _object(request)
+    runtime, meta = object_for(request)
     depth = parse_depth(request.query_params.get("depth"))
+    keys = selected_keys(runtime, meta, request.query_params.get("fields"))
     record = runtime.reader.get(meta, request.path_params["id"], depth)
-    return JSONResponse({"data": {meta.name_singular: record}})
+    return JSONResponse({"data": {meta.name_singular: _select(record, keys)}})
 
 
 async def create_one(request: Request) -> JSONResponse:
     """``POST /rest/{objects}``, with ``?upsert=true`` allowed."""
-    runtime, meta = _object(request)
+    runtime, meta = object_for(request)
     _reject_member_writes(meta)
     payload = await read_json(request)
     depth = parse_depth(request.query_params.get("depth"))
+    keys = selected_keys(runtime, meta, request.query_params.get("fields"))
     with runtime.transaction():
         record = runtime.writer.create(meta, payload, upsert=_flag(request, "upsert"))
-    shown = _shown(runtime, meta, record, depth)
+    response_record = _select(_shown(runtime, meta, record, depth), keys)
     return JSONResponse(
-        {"data": {f"create{_capitalized(meta.name_singular)}": shown}}, status_code=201
+        {"data": {f"create{capitalized(meta.name_singular)}": response_record}}, status_code=201
     )
 
 
 async def create_many(request: Request) -> JSONResponse:
     """``POST /rest/batch/{objects}``: a JSON array of records, one transaction for all."""
-    runtime, meta = _object(request)
+    runtime, meta = object_for(request)
     _reject_member_writes(meta)
     payload = await read_json(request)
     if not isinstance(payload, list):
@@ -122,39 +158,40 @@ async def create_many(request: Request) -> JSONResponse:
         )
     depth = parse_depth(request.query_params.get("depth"))
     upsert = _flag(request, "upsert")
+    keys = selected_keys(runtime, meta, request.query_params.get("fields"))
     with runtime.transaction():
         records = [runtime.writer.create(meta, item, upsert=upsert) for item in payload]
-    shown = [_shown(runtime, meta, record, depth) for record in records]
+    response_records = [_select(_shown(runtime, meta, record, depth), keys) for record in records]
     return JSONResponse(
-        {"data": {f"create{_capitalized(meta.name_plural)}": shown}}, status_code=201
+        {"data": {f"create{capitalized(meta.name_plural)}": response_records}}, status_code=201
     )
 
 
 async def update_one(request: Request) -> JSONResponse:
     """``PATCH /rest/{objects}/{id}`` (and the legacy ``PUT``)."""
-    runtime, meta = _object(request)
+    runtime, meta = object_for(request)
     payload = await read_json(request)
     with runtime.transaction():
         record = runtime.writer.update(meta, request.path_params["id"], payload)
     return JSONResponse(
-        {"data": {f"update{_capitalized(meta.name_singular)}": _shown(runtime, meta, record)}}
+        {"data": {f"update{capitalized(meta.name_singular)}": _shown(runtime, meta, record)}}
     )
 
 
 async def update_many(request: Request) -> JSONResponse:
     """``PATCH /rest/{objects}?filter=…``: the same changes on every live match."""
-    runtime, meta = _object(request)
+    runtime, meta = object_for(request)
     payload = await read_json(request)
     with runtime.transaction():
         ids = runtime.reader.matching_ids(meta, request.query_params.get("filter"), deleted=False)
         records = [runtime.writer.update(meta, record_id, payload) for record_id in ids]
-    shown = [_shown(runtime, meta, record) for record in records]
-    return JSONResponse({"data": {f"update{_capitalized(meta.name_plural)}": shown}})
+    response_records = [_shown(runtime, meta, record) for record in records]
+    return JSONResponse({"data": {f"update{capitalized(meta.name_plural)}": response_records}})
 
 
 async def delete_one(request: Request) -> JSONResponse:
     """``DELETE /rest/{objects}/{id}``: destroy, or soft delete with ``soft_delete=true``."""
-    runtime, meta = _object(request)
+    runtime, meta = object_for(request)
     soft = _flag(request, "soft_delete")
     with runtime.transaction():
         if soft:
@@ -162,7 +199,7 @@ async def delete_one(request: Request) -> JSONResponse:
         else:
             record = runtime.writer.destroy(meta, request.path_params["id"])
     body: JsonObject = {
-        "data": {f"delete{_capitalized(meta.name_singular)}": _shown(runtime, meta, record)}
+        "data": {f"delete{capitalized(meta.name_singular)}": _shown(runtime, meta, record)}
     }
     if soft:
         body["softDelete"] = True
@@ -171,7 +208,7 @@ async def delete_one(request: Request) -> JSONResponse:
 
 async def delete_many(request: Request) -> JSONResponse:
     """``DELETE /rest/{objects}?filter=…``: destroy, or soft delete, every match."""
-    runtime, meta = _object(request)
+    runtime, meta = object_for(request)
     soft = _flag(request, "soft_delete")
     filter_text = request.query_params.get("filter")
     with runtime.transaction():
@@ -180,8 +217,8 @@ async def delete_many(request: Request) -> JSONResponse:
             records = [runtime.writer.soft_delete(meta, record_id) for record_id in ids]
         else:
             records = [runtime.writer.destroy(meta, record_id) for record_id in ids]
-    shown = [_shown(runtime, meta, record) for record in records]
-    return JSONResponse({"data": {f"delete{_capitalized(meta.name_plural)}": shown}})
+    response_records = [_shown(runtime, meta, record) for record in records]
+    return JSONResponse({"data": {f"delete{capitalized(meta.name_plural)}": response_records}})
 
 
 async def restore_one(request: Request) -> JSONResponse:
@@ -189,22 +226,22 @@ async def restore_one(request: Request) -> JSONResponse:
 
     The path is ``/rest/{objects}/{id}/restore`` in 2.x and ``/rest/restore/{objects}/{id}`` in 1.x.
     """
-    runtime, meta = _object(request)
+    runtime, meta = object_for(request)
     with runtime.transaction():
         record = runtime.writer.restore(meta, request.path_params["id"])
     return JSONResponse(
-        {"data": {f"restore{_capitalized(meta.name_singular)}": _shown(runtime, meta, record)}}
+        {"data": {f"restore{capitalized(meta.name_singular)}": _shown(runtime, meta, record)}}
     )
 
 
 async def restore_many(request: Request) -> JSONResponse:
     """Restore every soft-deleted record a filter matches."""
-    runtime, meta = _object(request)
+    runtime, meta = object_for(request)
     with runtime.transaction():
         ids = runtime.reader.matching_ids(meta, request.query_params.get("filter"), deleted=True)
         records = [runtime.writer.restore(meta, record_id) for record_id in ids]
-    shown = [_shown(runtime, meta, record) for record in records]
-    return JSONResponse({"data": {f"restore{_capitalized(meta.name_plural)}": shown}})
+    response_records = [_shown(runtime, meta, record) for record in records]
+    return JSONResponse({"data": {f"restore{capitalized(meta.name_plural)}": response_records}})
 
 
 def record_routes(era: str) -> list[Route]:

@@ -50,7 +50,7 @@ class Runtime:
             workspace=workspace,
             writer=RecordWriter(workspace),
             reader=RecordReader(workspace),
-            limiter=RateLimiter(config.rate_limit_per_minute, config.rate_limit_per_second),
+            limiter=RateLimiter(config.rate_limit_per_minute, config.per_second_limit),
             faults=FaultInjector(config.faults),
         )
 

@@ -8,6 +8,15 @@ from typing import Any
 
 JsonObject = dict[str, Any]
 
+# Bumped on every metadata change, so objects recompute their cached field lists.
+_generation = [0]
+
+
+def metadata_changed() -> None:
+    """Invalidate the field lists every `ObjectMeta` caches."""
+    _generation[0] += 1
+
+
 # Namespace for deterministic ids of seeded metadata, so a restart finds the same ids.
 METADATA_NAMESPACE = uuid.UUID("7b0e6f5c-3a51-4c3e-9d8e-5e2f4a1b9c11")
 
@@ -170,10 +179,23 @@ class ObjectMeta:
     created_at: str = ""
     updated_at: str = ""
     fields: dict[str, FieldMeta] = field(default_factory=dict)
+    _cache: dict[str, Any] = field(default_factory=dict, repr=False, compare=False)
+
+    def cached(self, key: str, compute: Any) -> Any:
+        """Return `compute()`, computed once per metadata generation and kept under `key`."""
+        if self._cache.get("generation") != _generation[0]:
+            self._cache.clear()
+            self._cache["generation"] = _generation[0]
+        if key not in self._cache:
+            self._cache[key] = compute()
+        return self._cache[key]
 
     def active_fields(self) -> list[FieldMeta]:
         """Return the fields that records can read and write."""
-        return [meta for meta in self.fields.values() if meta.is_active]
+        fields: list[FieldMeta] = self.cached(
+            "active", lambda: [meta for meta in self.fields.values() if meta.is_active]
+        )
+        return fields
 
     def field_named(self, name: str) -> FieldMeta | None:
         """Return the active field called `name`, or None."""
@@ -184,6 +206,10 @@ class ObjectMeta:
 
     def join_columns(self) -> dict[str, FieldMeta]:
         """Map each active MANY_TO_ONE join column (``companyId``) to its relation field."""
+        columns: dict[str, FieldMeta] = self.cached("joins", self._compute_join_columns)
+        return columns
+
+    def _compute_join_columns(self) -> dict[str, FieldMeta]:
         columns: dict[str, FieldMeta] = {}
         for meta in self.active_fields():
             column = meta.join_column
@@ -193,12 +219,33 @@ class ObjectMeta:
 
     def unique_fields(self) -> list[FieldMeta]:
         """Return the active fields with a unique index, besides ``id``."""
-        return [meta for meta in self.active_fields() if meta.is_unique and meta.name != "id"]
+        fields: list[FieldMeta] = self.cached(
+            "unique",
+            lambda: [meta for meta in self.active_fields() if meta.is_unique and meta.name != "id"],
+        )
+        return fields
+
+    def required_without_default(self) -> list[str]:
+        """Return active non-nullable fields with no default that the server does not fill."""
+        filled = {"id", "createdAt", "updatedAt", "createdBy", "updatedBy"}
+        names: list[str] = self.cached(
+            "required",
+            lambda: [
+                meta.name
+                for meta in self.active_fields()
+                if not meta.is_nullable
+                and meta.default_value is None
+                and meta.name not in filled
+                and meta.type not in ("RELATION", "TS_VECTOR")
+            ],
+        )
+        return names
 
     def to_json(self) -> JsonObject:
         """Store the object without its fields (fields are stored one by one)."""
         document = dict(self.__dict__)
         document.pop("fields")
+        document.pop("_cache")
         return document
 
     @classmethod

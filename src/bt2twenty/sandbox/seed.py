@@ -4,7 +4,14 @@ from __future__ import annotations
 
 from typing import Any
 
-from bt2twenty.sandbox.schema import FieldMeta, JsonObject, ObjectMeta, metadata_id, rich_text_type
+from bt2twenty.sandbox.schema import (
+    FieldMeta,
+    JsonObject,
+    ObjectMeta,
+    metadata_changed,
+    metadata_id,
+    rich_text_type,
+)
 
 # Colours Twenty accepts on SELECT and MULTI_SELECT options.
 TAG_COLORS = (
@@ -109,6 +116,7 @@ def add_field(
         **extra,
     )
     meta.fields[name] = field
+    metadata_changed()
     return field
 
 

@@ -1,4 +1,4 @@
-"""Unique indexes: the values a record holds in them and Twenty's duplicate-key errors."""
+"""Unique indexes: the values a record has in them and Twenty's duplicate-key errors."""
 
 from __future__ import annotations
 
@@ -38,10 +38,10 @@ def index_name(meta: ObjectMeta, field: FieldMeta) -> str:
 
 
 def unique_value(field: FieldMeta, value: object) -> str | None:
-    """Return the text a value holds in the field's unique index, or None when empty.
+    """Return the text of a value in the field's unique index, or None when empty.
 
-    Empty strings and nulls take no part in uniqueness, because Twenty fills unset text
-    sub-fields with '' on every record.
+    Empty strings and nulls take no part in uniqueness, so records without a value never
+    collide: in Twenty, two people without an email can both exist.
     """
     subfields = UNIQUE_SUBFIELDS.get(composite_kind(field.type) or "")
     if subfields:
@@ -57,7 +57,7 @@ def unique_value(field: FieldMeta, value: object) -> str | None:
 
 
 def unique_entries(meta: ObjectMeta, record: JsonObject) -> list[tuple[FieldMeta, str]]:
-    """Return each unique field of `record` with the value it holds in its index."""
+    """Return each unique field of `record` with the record's value in its index."""
     entries = []
     for field in meta.unique_fields():
         if field.name not in record:
@@ -81,7 +81,7 @@ def duplicate_error(meta: ObjectMeta, field: FieldMeta, era: str) -> SandboxErro
 
 def duplicate_id_error(meta: ObjectMeta, era: str) -> SandboxError:
     """Return the 400 for a create whose `id` is already taken, live or soft-deleted."""
-    # NOTE: 1.x REST batch handlers said "Record already exists"; the 2.x wording is
+    # NOTE: 1.x REST batch handlers return "Record already exists". The 2.x wording is
     # modelled on its duplicate-entry message for the primary key and is not confirmed.
     if era == "v1":
         return bad_request("Record already exists")

@@ -20,7 +20,7 @@ from bt2twenty.sandbox.schema import (
 )
 from bt2twenty.sandbox.workspace import format_timestamp
 
-# How error messages name each composite type, as in "Invalid subfield x for currency field".
+# Names of composite types in error messages, as in "Invalid subfield x for currency field".
 _COMPOSITE_WORDS = {
     "FULL_NAME": "full name",
     "EMAILS": "emails",
@@ -39,7 +39,7 @@ _COUNTRY_CODE = re.compile(r"^[A-Z]{2}$")
 
 
 def is_uuid(value: Any) -> bool:
-    """Whether `value` is a string holding a UUID in its canonical 8-4-4-4-12 form."""
+    """Return whether `value` is a string with a UUID in its canonical 8-4-4-4-12 form."""
     if not isinstance(value, str) or len(value) != 36:
         return False
     try:
@@ -251,10 +251,12 @@ def _scalar(field: FieldMeta, value: Any) -> Any:
         if not isinstance(value, str):
             raise _invalid(field, value, "a string")
         return value
+
     if kind in ("NUMBER", "NUMERIC"):
         if kind == "NUMBER" and isinstance(value, str):
             raise _invalid(field, value, "a number")
         return _number(field, value, field.name)
+
     if kind == "POSITION":
         if (
             isinstance(value, bool)
@@ -263,28 +265,37 @@ def _scalar(field: FieldMeta, value: Any) -> Any:
         ):
             raise bad_request(f"Invalid position value {json.dumps(value, default=str)}")
         return value
+
     if kind == "BOOLEAN":
         if not isinstance(value, bool):
             raise _invalid(field, value, "true or false")
         return value
+
     if kind == "UUID":
         return require_uuid(value)
+
     if kind == "DATE_TIME":
         return parse_timestamp(value, field.name)
+
     if kind == "DATE":
         return _date(field, value)
+
     if kind in ("SELECT", "RATING"):
         return _option(field, value)
+
     if kind == "MULTI_SELECT":
         if not isinstance(value, list):
             raise _invalid(field, value, "an array of option values")
         return [_option(field, item) for item in value]
+
     if kind == "ARRAY":
         if not isinstance(value, list) or not all(isinstance(item, str) for item in value):
             raise _invalid(field, value, "an array of strings")
         return value
+
     if kind == "FILES":
         return _files(field, value)
+
     if kind == "TS_VECTOR":
         raise bad_request(f"{field.name} TS_VECTOR-typed field does not support write operations")
     return value

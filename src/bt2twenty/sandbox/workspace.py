@@ -8,7 +8,7 @@ from datetime import UTC, datetime
 
 from bt2twenty.sandbox.config import SandboxConfig
 from bt2twenty.sandbox.errors import bad_request
-from bt2twenty.sandbox.schema import FieldMeta, ObjectMeta, metadata_id
+from bt2twenty.sandbox.schema import FieldMeta, ObjectMeta, metadata_changed, metadata_id
 from bt2twenty.sandbox.seed import SEEDED_MEMBERS, standard_objects
 from bt2twenty.sandbox.store import Store
 
@@ -26,9 +26,8 @@ def utc_now() -> str:
 
 def format_timestamp(moment: datetime) -> str:
     """Format an aware datetime as ``2024-05-01T09:30:00.000Z``."""
-    return (
-        moment.astimezone(UTC).strftime("%Y-%m-%dT%H:%M:%S.") + f"{moment.microsecond // 1000:03d}Z"
-    )
+    text = moment.astimezone(UTC).replace(tzinfo=None).isoformat(timespec="milliseconds")
+    return text + "Z"
 
 
 class Workspace:
@@ -46,7 +45,7 @@ class Workspace:
         stored_era = self.store.setting("era")
         if stored_era is not None and stored_era != self.era:
             raise ValueError(
-                f"the data file {self.store.path} holds an era {stored_era} workspace, "
+                f"the data file {self.store.path} contains an era {stored_era} workspace, "
                 f"not {self.era}: start with --era {stored_era} or another --data file"
             )
         if stored_era is None:
@@ -143,6 +142,7 @@ class Workspace:
 
     def save_object(self, meta: ObjectMeta) -> None:
         """Register and persist an object and all its fields."""
+        metadata_changed()
         self.objects[meta.id] = meta
         self.store.save_object(meta)
         for field in meta.fields.values():
@@ -150,9 +150,11 @@ class Workspace:
 
     def save_field(self, field: FieldMeta) -> None:
         """Register and persist one field on its object."""
+        metadata_changed()
         self.objects[field.object_id].fields[field.name] = field
         self.store.save_field(field)
 
     def reload(self) -> None:
         """Reload metadata from the store, after a rolled-back metadata change."""
+        metadata_changed()
         self.objects = {meta.id: meta for meta in self.store.load_metadata()}

@@ -3,10 +3,11 @@
 from __future__ import annotations
 
 import logging
+import sqlite3
 import uuid
 from typing import Any
 
-from bt2twenty.sandbox.defaults import default_for
+from bt2twenty.sandbox.defaults import default_for, new_record_template
 from bt2twenty.sandbox.errors import bad_request, not_found
 from bt2twenty.sandbox.schema import JsonObject, ObjectMeta
 from bt2twenty.sandbox.uniques import (
@@ -51,7 +52,8 @@ class RecordWriter:
             elif field.type == "RELATION":
                 checked.update(self._relation_write(meta, key, value))
             elif key == "id":
-                checked[key] = require_uuid(value)
+                if value is not None:
+                    checked[key] = require_uuid(value)
             elif value is None and not field.is_nullable and field.default_value is not None:
                 checked[key] = default_for(field, utc_now())
             else:
@@ -69,7 +71,8 @@ class RecordWriter:
             return {column: None}
         if isinstance(value, dict) and value.get("disconnect") is True:
             return {column: None}
-        where = value.get("connect", {}).get("where") if isinstance(value, dict) else None
+        connect = value.get("connect") if isinstance(value, dict) else None
+        where = connect.get("where") if isinstance(connect, dict) else None
         if not isinstance(where, dict):
             raise bad_request(f'Relation "{key}" requires connect or disconnect operation')
         target = self.workspace.object_by_id(field.target_object_id or "")
@@ -108,7 +111,7 @@ class RecordWriter:
     # Uniqueness
 
     def check_unique(self, meta: ObjectMeta, record: JsonObject) -> list[tuple[str, str]]:
-        """Raise a duplicate error if another record holds a unique value of `record`."""
+        """Raise a duplicate error if another record already has a unique value of `record`."""
         live_only = self.workspace.config.partial_unique_indexes
         entries = []
         for field, value in unique_entries(meta, record):
@@ -133,22 +136,15 @@ class RecordWriter:
     def build_new(self, meta: ObjectMeta, checked: JsonObject) -> JsonObject:
         """Complete a checked payload into a new record: id, defaults, actors, position."""
         now = utc_now()
-        record: JsonObject = {}
-        for field in meta.active_fields():
-            if field.type in ("RELATION", "TS_VECTOR"):
-                continue
-            if field.name in checked:
-                value = checked[field.name]
-                default = default_for(field, now)
-                if isinstance(value, dict) and isinstance(default, dict):
-                    value = {**default, **value}
-                record[field.name] = value
-                continue
-            if not field.is_nullable and field.default_value is None and field.name not in _FILLED:
-                raise bad_request(f"Field {field.name} is not nullable and has no default value.")
-            record[field.name] = default_for(field, now)
-        for column in meta.join_columns():
-            record[column] = checked.get(column)
+        record = new_record_template(meta, now)
+        for name in meta.required_without_default():
+            if checked.get(name) is None:
+                raise bad_request(f"Field {name} is not nullable and has no default value.")
+        for key, value in checked.items():
+            default = record.get(key)
+            if isinstance(value, dict) and isinstance(default, dict):
+                value = {**default, **value}
+            record[key] = value
 
         record["id"] = checked.get("id") or str(uuid.uuid4())
         record["createdBy"] = self._created_by(checked.get("createdBy"))
@@ -158,14 +154,14 @@ class RecordWriter:
         self._place(meta, record, checked.get("position"))
         return record
 
-    def _created_by(self, given: JsonObject | None) -> JsonObject:
+    def _created_by(self, requested: JsonObject | None) -> JsonObject:
         actor = api_actor()
-        if not given:
+        if not requested:
             return actor
-        if given.get("name"):
-            return {**actor, "source": "API", "context": {}, **given}
-        if given.get("source"):
-            actor["source"] = given["source"]
+        if requested.get("name"):
+            return {**actor, "source": "API", "context": {}, **requested}
+        if requested.get("source"):
+            actor["source"] = requested["source"]
         return actor
 
     def _place(self, meta: ObjectMeta, record: JsonObject, position: Any) -> None:
@@ -177,12 +173,14 @@ class RecordWriter:
 
     def insert(self, meta: ObjectMeta, record: JsonObject) -> None:
         """Check and insert a complete new record."""
-        if self.store.exists(meta.name_singular, record["id"]):
-            raise duplicate_id_error(meta, self.era)
         self.check_join_columns(meta, record)
         entries = self.check_unique(meta, record)
-        self.store.insert(meta.name_singular, record)
-        self._store_unique(meta, record, entries)
+        try:
+            self.store.insert(meta.name_singular, record)
+        except sqlite3.IntegrityError:
+            raise duplicate_id_error(meta, self.era) from None
+        live = record.get("deletedAt") is None
+        self.store.add_unique_values(meta.name_singular, record["id"], entries, live)
 
     def create(self, meta: ObjectMeta, payload: Any, *, upsert: bool) -> JsonObject:
         """Create one record, or with `upsert` update the record it matches."""
@@ -289,6 +287,12 @@ class RecordWriter:
         return found[0]
 
     def _unlink_referrers(self, meta: ObjectMeta, record_id: str) -> None:
+        # NOTE: every relation behaves as onDelete SET_NULL here. Twenty may cascade some
+        # standard relations (note and task targets, for one); that was not confirmed.
+        self.repoint_referrers(meta, record_id, None)
+
+    def repoint_referrers(self, meta: ObjectMeta, record_id: str, new_id: str | None) -> None:
+        """Point every join column that refers to `record_id` at `new_id` (None unlinks)."""
         for other in self.workspace.objects.values():
             for column, field in other.join_columns().items():
                 if field.target_object_id != meta.id:
@@ -298,7 +302,7 @@ class RecordWriter:
                 ):
                     found = self.store.fetch(other.name_singular, referrer_id)
                     if found is not None:
-                        self.store.replace(other.name_singular, {**found[0], column: None})
+                        self.store.replace(other.name_singular, {**found[0], column: new_id})
 
     def restore(self, meta: ObjectMeta, record_id: str) -> JsonObject:
         """Clear `deletedAt` of a soft-deleted record, if no live record took its unique values."""
@@ -310,7 +314,3 @@ class RecordWriter:
         self.store.replace(meta.name_singular, record)
         self._store_unique(meta, record, entries)
         return record
-
-
-# System fields the server fills itself, so a missing value is no error.
-_FILLED = {"id", "createdAt", "updatedAt", "createdBy", "updatedBy"}

@@ -70,6 +70,15 @@ class Settings(BaseSettings):
         validation_alias=AliasChoices("bluetrait_api_key", "BLUETRAIT_API_KEY"),
         description="Bluetrait API key; environment or prompt only.",
     )
+    llm_matching: bool = Field(
+        default=False,
+        description="Ask an LLM about columns the proposer could not place (off by default).",
+    )
+    llm_url: str | None = Field(
+        default=None,
+        description="Base URL of an OpenAI-compatible API, e.g. http://127.0.0.1:11434/v1.",
+    )
+    llm_model: str | None = Field(default=None, description="Model name sent to the LLM API.")
     llm_api_key: SecretStr | None = Field(
         default=None,
         validation_alias=AliasChoices("llm_api_key", "BT2TWENTY_LLM_API_KEY"),

@@ -43,12 +43,18 @@ def propose_command(
     project: ProjectOption = Path("."),
     profile: ProfileOption = None,
     twenty_url: TwentyUrlOption = None,
+    llm: Annotated[
+        bool | None,
+        typer.Option(
+            "--llm/--no-llm", help="Ask the LLM at BT2TWENTY_LLM_URL about unplaced columns."
+        ),
+    ] = None,
 ) -> None:
     """Write mapping.yaml from the source profile and the target schema; nothing is sent.
 
     Example: bt2twenty map propose --project ./acme --twenty-url https://crm.example.com
     """
-    settings = load_settings(project, twenty_url=twenty_url)
+    settings = load_settings(project, twenty_url=twenty_url, llm_matching=llm)
     result = propose(settings, profile_path=profile)
     objects = [m for m in result.mapping.objects.values() if not m.skip]
     output.success(f"Wrote {result.path}: {len(objects)} objects mapped.")

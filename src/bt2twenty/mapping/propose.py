@@ -17,6 +17,7 @@ from typing import Any
 from rapidfuzz import fuzz
 
 from bt2twenty.mapping.defaults import DEFAULT_OBJECTS, DefaultColumn, DefaultObject
+from bt2twenty.mapping.llm import LLM_CONFIDENCE, LlmAdvisor
 from bt2twenty.mapping.model import (
     ColumnMapping,
     Mapping,
@@ -102,8 +103,13 @@ class Candidate:
     type_fits: bool
 
 
-def propose_mapping(profile: MappingType[str, Any], schema: TargetSchema) -> Mapping:
-    """Build a complete mapping proposal for every object and column of a source profile."""
+def propose_mapping(
+    profile: MappingType[str, Any], schema: TargetSchema, *, advisor: LlmAdvisor | None = None
+) -> Mapping:
+    """Build a complete mapping proposal for every object and column of a source profile.
+
+    With an `advisor`, columns that would get a new custom field are first offered to it.
+    """
     options = profile.get("options", {})
     settings = MappingSettings(
         tenant_time_zone=options.get("zone", "Australia/Sydney"),
@@ -114,6 +120,9 @@ def propose_mapping(profile: MappingType[str, Any], schema: TargetSchema) -> Map
     for source_object in profile.get("objects", []):
         name = source_object["name"]
         object_mapping = _propose_object(source_object, schema, mapping)
+        target = schema.objects.get(object_mapping.target or "")
+        if advisor is not None and target is not None:
+            _ask_advisor(advisor, source_object, object_mapping, target)
         mapping.objects[name] = object_mapping
         if object_mapping.skip:
             settings.skip_objects.append(name)
@@ -421,3 +430,40 @@ def _closest_option(value: str, existing: set[str]) -> str | None:
     scored = [(fuzz.ratio(value, option), option) for option in existing]
     best = max(scored, default=(0.0, ""))
     return best[1] if best[0] >= 85 else None
+
+
+def _ask_advisor(
+    advisor: LlmAdvisor,
+    source_object: MappingType[str, Any],
+    object_mapping: ObjectMapping,
+    target: TargetObject,
+) -> None:
+    """Offer the columns headed for a new custom field to the LLM; keep only valid answers."""
+    columns = {column["name"]: column for column in source_object.get("columns", [])}
+    unplaced = [
+        columns[name]
+        for name, entry in object_mapping.columns.items()
+        if entry.method == "new custom field" and name in columns
+    ]
+    suggestions = advisor.suggest(target, unplaced)
+    taken = {e.target for e in object_mapping.columns.values() if e.target and e.create is None}
+    for name, suggestion in suggestions.items():
+        field = target.fields.get(suggestion.field)
+        column = columns.get(name)
+        if column is None or name not in object_mapping.columns or field is None:
+            logger.info("LLM suggestion %s → %s ignored: no such field", name, suggestion.field)
+            continue
+        fitting = COMPATIBLE_TYPES.get(str(column.get("type", "text")), ("TEXT",))
+        if not field.is_writable or field.name in taken or field.type not in fitting:
+            logger.info(
+                "LLM suggestion %s → %s ignored: field taken or type unfit", name, field.name
+            )
+            continue
+        taken.add(field.name)
+        object_mapping.columns[name] = ColumnMapping(
+            target=field.name,
+            transform=TRANSFORM_FOR_TYPE.get(field.type, "text"),
+            confidence=LLM_CONFIDENCE,
+            method=f"LLM suggestion ({advisor.model})",
+            reason=suggestion.reason or f"the model placed '{column.get('header', name)}' here",
+        )

@@ -13,7 +13,8 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from bt2twenty.errors import ConfigError
+from bt2twenty.errors import ConfigError, SettingsError
+from bt2twenty.mapping.llm import LlmAdvisor
 from bt2twenty.mapping.lock import LOCK_FILE_NAME, Lock, build_lock, require_lock, write_lock
 from bt2twenty.mapping.model import Mapping
 from bt2twenty.mapping.propose import propose_mapping
@@ -84,7 +85,12 @@ def propose(settings: Settings, *, profile_path: Path | None = None) -> ProposeR
     """Write a proposed `mapping.yaml`, keeping the comments of an existing one."""
     profile = load_profile(settings, profile_path)
     schema = load_target_schema(settings)
-    mapping = propose_mapping(profile, schema)
+    advisor = _advisor(settings)
+    try:
+        mapping = propose_mapping(profile, schema, advisor=advisor)
+    finally:
+        if advisor is not None:
+            advisor.close()
     mapping.source_profile = str(profile_path or PROFILE_FILE_NAME)
     path = mapping_path(settings)
     settings.project_dir.mkdir(parents=True, exist_ok=True)
@@ -96,6 +102,19 @@ def propose(settings: Settings, *, profile_path: Path | None = None) -> ProposeR
         if entry.confidence < 0.8 and not entry.skip
     )
     return ProposeResult(path=path, mapping=mapping, uncertain=uncertain)
+
+
+def _advisor(settings: Settings) -> LlmAdvisor | None:
+    if not settings.llm_matching:
+        return None
+    if not settings.llm_url or not settings.llm_model:
+        raise SettingsError(
+            "LLM matching is on but llm_url or llm_model is missing.",
+            hint="Set BT2TWENTY_LLM_URL (an OpenAI-compatible base URL) and BT2TWENTY_LLM_MODEL, "
+            "and the key in BT2TWENTY_LLM_API_KEY if the endpoint needs one.",
+        )
+    key = settings.llm_api_key.get_secret_value() if settings.llm_api_key else None
+    return LlmAdvisor(settings.llm_url, settings.llm_model, api_key=key)
 
 
 def confirm(settings: Settings, *, profile_path: Path | None = None) -> ConfirmResult:

@@ -113,3 +113,53 @@ def test_deleted_behind_back_sent_again(project: Project) -> None:
     with project.client() as client:
         restored = client.records.get("companies", victim["id"])
     assert restored["bluetraitId"] == "105"
+
+
+@pytest.mark.parametrize(
+    ("policy", "deleted"),
+    [("link", False), ("quarantine", False), ("update", False), ("link", True)],
+    ids=["link", "quarantine", "update", "deleted-holder"],
+)
+def test_existing_email_follows_policy(project: Project, policy: str, deleted: bool) -> None:
+    from bt2twenty.mapping.workflow import confirm
+    from bt2twenty.mapping.yamlfile import load_mapping, save_mapping
+
+    path = project.path / "mapping.yaml"
+    mapping = load_mapping(path)
+    mapping.settings.existing_record_policy = policy  # type: ignore[assignment]
+    save_mapping(mapping, path)
+    assert confirm(project.settings).problems == []
+
+    email = "zoe.lee@parramattabakerypartners.com.au"
+    with project.client() as client:
+        existing = client.records.create("people", {
+            "name": {"firstName": "Zoe", "lastName": "Existing"},
+            "emails": {"primaryEmail": email, "additionalEmails": None},
+            "jobTitle": "Was here first",
+        })
+        if deleted:
+            client.records.delete("people", existing["id"], soft=True)
+
+    result = run_load(project.settings, only=["companies", "clients"])
+    clients = next(r for r in result.objects if r.source_object == "clients")
+    assert clients.counts.is_balanced
+
+    journal = Journal.open(journal_path(project.settings))
+    try:
+        entry = journal.id_map_entry("clients", "1002")
+        quarantined = {q.source_id: q.reasons for q in journal.quarantined(source_object="clients")}
+        before = journal.before_image("person", existing["id"])
+    finally:
+        journal.close()
+    if deleted:
+        assert "1002" in quarantined
+        assert "deleted" in quarantined["1002"][0]
+    elif policy == "quarantine":
+        assert "1002" in quarantined
+    else:
+        assert entry is not None
+        assert entry.target_id == existing["id"]
+        assert entry.origin.value == ("linked" if policy == "link" else "updated")
+    if policy == "update" and not deleted:
+        assert before is not None
+        assert before.record["jobTitle"] == "Was here first"

@@ -1,9 +1,9 @@
 """Find records already in Twenty that hold a unique value a new record would take.
 
 Before a batch goes out, the unique values in it (a person's primary email, a company domain
-where the server keeps domains unique) are looked up in Twenty among live records and, in a
-second query, among soft-deleted ones, which still hold their values on many servers and which
-an upsert would silently restore and overwrite. A match that is not the migration's own record
+where the server keeps domains unique) are looked up in Twenty among live and soft-deleted
+records: deleted ones still hold their values on many servers, and an upsert would silently
+restore and overwrite them. A match that is not the migration's own record
 is handed to the mapping's existing-record policy.
 """
 
@@ -105,13 +105,18 @@ def find_existing(
 def _lookup(
     client: TwentyClient, objects_path: str, key: UniqueKey, values: list[str]
 ) -> list[tuple[dict[str, Any], bool]]:
+    """Return live and soft-deleted holders of `values`, in one request per chunk.
+
+    Twenty leaves deleted records out of a list unless the filter names `deletedAt`, so the
+    filter names it in a condition every record meets.
+    """
     found: list[tuple[dict[str, Any], bool]] = []
     for start in range(0, len(values), LOOKUP_CHUNK):
         chunk = values[start : start + LOOKUP_CHUNK]
-        condition = f"{key.filter_path}[in]:{json.dumps(chunk)}"
+        condition = (
+            f"and({key.filter_path}[in]:{json.dumps(chunk)},"
+            "or(deletedAt[is]:NULL,deletedAt[is]:NOT_NULL))"
+        )
         for record in client.records.iterate(objects_path, filter=condition):
-            found.append((record, False))
-        deleted = f"and({condition},deletedAt[is]:NOT_NULL)"
-        for record in client.records.iterate(objects_path, filter=deleted):
-            found.append((record, True))
+            found.append((record, record.get("deletedAt") is not None))
     return found

@@ -119,9 +119,8 @@ def main() -> None:
         print(f"  records per minute  {per_minute:.0f}")
         print(f"  bound (limit x {BATCH})  {bound}")
         print(f"  ratio               {per_minute / bound:.3f}")
-        print(
-            f"  requests / limit    {requests / seconds * 60 / args.limit:.3f} (the child's own setup included)"
-        )
+        request_ratio = requests / seconds * 60 / args.limit
+        print(f"  requests / limit    {request_ratio:.3f} (the child's setup included)")
         print(f"  429 answers         {statuses.count(429)}")
         print(f"  peak memory         {peak} MiB")
 

@@ -7,11 +7,12 @@ the reader's alias table, then the proposer against Twenty's standard schema. Pr
 accuracy overall and per style, and the confident-but-wrong proposals (confidence >= 0.8),
 which are the ones a reviewer would not look at.
 
-Usage: python benchmarks/mapping_accuracy.py
+Usage: python benchmarks/mapping_accuracy.py [--semantic]   (--semantic needs the ai extra)
 """
 
 from __future__ import annotations
 
+import argparse
 import csv
 from collections import Counter
 from pathlib import Path
@@ -25,6 +26,14 @@ CONFIDENT = 0.8
 
 
 def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--semantic", action="store_true", help="also match by meaning")
+    args = parser.parse_args()
+    matcher = None
+    if args.semantic:
+        from bt2twenty.mapping.semantic import SemanticMatcher
+
+        matcher = SemanticMatcher()
     rows = list(csv.DictReader(DATA.open(encoding="utf-8")))
     schema = standard_schema()
     correct: Counter[str] = Counter()
@@ -36,7 +45,8 @@ def main() -> None:
         name, known = canonical_column(row["object"], row["header"])
         column = {"name": name, "header": row["header"], "known": known, "type": row["value_type"]}
         profile = {"objects": [{"name": row["object"], "columns": [column]}]}
-        entry = propose_mapping(profile, schema).objects[row["object"]].columns[name]
+        proposal = propose_mapping(profile, schema, matcher=matcher)
+        entry = proposal.objects[row["object"]].columns[name]
         proposed = (
             "(skipped)"
             if entry.skip

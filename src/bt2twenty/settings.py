@@ -70,6 +70,10 @@ class Settings(BaseSettings):
         validation_alias=AliasChoices("bluetrait_api_key", "BLUETRAIT_API_KEY"),
         description="Bluetrait API key; environment or prompt only.",
     )
+    semantic_matching: bool = Field(
+        default=False,
+        description="Match headers to fields by meaning with a local model (the `ai` extra).",
+    )
     llm_matching: bool = Field(
         default=False,
         description="Ask an LLM about columns the proposer could not place (off by default).",

@@ -132,11 +132,14 @@ def test_existing_email_follows_policy(project: Project, policy: str, deleted: b
 
     email = "zoe.lee@parramattabakerypartners.com.au"
     with project.client() as client:
-        existing = client.records.create("people", {
-            "name": {"firstName": "Zoe", "lastName": "Existing"},
-            "emails": {"primaryEmail": email, "additionalEmails": None},
-            "jobTitle": "Was here first",
-        })
+        existing = client.records.create(
+            "people",
+            {
+                "name": {"firstName": "Zoe", "lastName": "Existing"},
+                "emails": {"primaryEmail": email, "additionalEmails": None},
+                "jobTitle": "Was here first",
+            },
+        )
         if deleted:
             client.records.delete("people", existing["id"], soft=True)
 

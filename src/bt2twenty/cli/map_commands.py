@@ -43,6 +43,12 @@ def propose_command(
     project: ProjectOption = Path("."),
     profile: ProfileOption = None,
     twenty_url: TwentyUrlOption = None,
+    semantic: Annotated[
+        bool | None,
+        typer.Option(
+            "--semantic/--no-semantic", help="Match by meaning with the local model (ai extra)."
+        ),
+    ] = None,
     llm: Annotated[
         bool | None,
         typer.Option(
@@ -54,7 +60,9 @@ def propose_command(
 
     Example: bt2twenty map propose --project ./acme --twenty-url https://crm.example.com
     """
-    settings = load_settings(project, twenty_url=twenty_url, llm_matching=llm)
+    settings = load_settings(
+        project, twenty_url=twenty_url, llm_matching=llm, semantic_matching=semantic
+    )
     result = propose(settings, profile_path=profile)
     objects = [m for m in result.mapping.objects.values() if not m.skip]
     output.success(f"Wrote {result.path}: {len(objects)} objects mapped.")

@@ -29,6 +29,12 @@ from bt2twenty.mapping.model import (
     ValueOption,
 )
 from bt2twenty.mapping.naming import field_name_for, split_words
+from bt2twenty.mapping.semantic import (
+    MIN_LEAD,
+    MIN_SIMILARITY,
+    SEMANTIC_CONFIDENCE,
+    SemanticMatcher,
+)
 from bt2twenty.mapping.target import TargetField, TargetObject, TargetSchema
 from bt2twenty.sources.bluetrait.aliases import COLUMN_ALIASES, normalise_header
 from bt2twenty.transform.options import build_options
@@ -104,11 +110,16 @@ class Candidate:
 
 
 def propose_mapping(
-    profile: MappingType[str, Any], schema: TargetSchema, *, advisor: LlmAdvisor | None = None
+    profile: MappingType[str, Any],
+    schema: TargetSchema,
+    *,
+    advisor: LlmAdvisor | None = None,
+    matcher: SemanticMatcher | None = None,
 ) -> Mapping:
     """Build a complete mapping proposal for every object and column of a source profile.
 
-    With an `advisor`, columns that would get a new custom field are first offered to it.
+    Columns that would get a new custom field are first matched by meaning with `matcher`,
+    then offered to `advisor`, when either is given.
     """
     options = profile.get("options", {})
     settings = MappingSettings(
@@ -121,6 +132,8 @@ def propose_mapping(
         name = source_object["name"]
         object_mapping = _propose_object(source_object, schema, mapping)
         target = schema.objects.get(object_mapping.target or "")
+        if matcher is not None and target is not None:
+            _match_by_meaning(matcher, source_object, object_mapping, target)
         if advisor is not None and target is not None:
             _ask_advisor(advisor, source_object, object_mapping, target)
         mapping.objects[name] = object_mapping
@@ -466,4 +479,43 @@ def _ask_advisor(
             confidence=LLM_CONFIDENCE,
             method=f"LLM suggestion ({advisor.model})",
             reason=suggestion.reason or f"the model placed '{column.get('header', name)}' here",
+        )
+
+
+def _match_by_meaning(
+    matcher: SemanticMatcher,
+    source_object: MappingType[str, Any],
+    object_mapping: ObjectMapping,
+    target: TargetObject,
+) -> None:
+    """Place columns headed for a new custom field on a field whose label means the same."""
+    columns = {column["name"]: column for column in source_object.get("columns", [])}
+    taken = {e.target for e in object_mapping.columns.values() if e.target and e.create is None}
+    for name, entry in list(object_mapping.columns.items()):
+        column = columns.get(name)
+        if entry.method != "new custom field" or column is None:
+            continue
+        fitting = COMPATIBLE_TYPES.get(str(column.get("type", "text")), ("TEXT",))
+        fields = [
+            f
+            for f in target.fields.values()
+            if f.is_writable and f.name not in taken and f.type in fitting
+        ]
+        if not fields:
+            continue
+        header = " ".join(split_words(str(column.get("header") or name)))
+        scores = matcher.similarities(header, [f.label for f in fields])
+        ranked = sorted(zip(scores, fields, strict=True), key=lambda item: item[0], reverse=True)
+        best_score, best = ranked[0]
+        runner_up = ranked[1][0] if len(ranked) > 1 else 0.0
+        if best_score < MIN_SIMILARITY or best_score - runner_up < MIN_LEAD:
+            continue
+        taken.add(best.name)
+        object_mapping.columns[name] = ColumnMapping(
+            target=best.name,
+            transform=TRANSFORM_FOR_TYPE.get(best.type, "text"),
+            confidence=SEMANTIC_CONFIDENCE,
+            method="semantic similarity",
+            reason=f"'{column.get('header', name)}' means much the same as {best.label} "
+            f"(cosine {best_score:.2f}), values fit",
         )

@@ -18,6 +18,7 @@ from bt2twenty.mapping.llm import LlmAdvisor
 from bt2twenty.mapping.lock import LOCK_FILE_NAME, Lock, build_lock, require_lock, write_lock
 from bt2twenty.mapping.model import Mapping
 from bt2twenty.mapping.propose import propose_mapping
+from bt2twenty.mapping.semantic import SemanticMatcher
 from bt2twenty.mapping.target import TargetSchema, schema_from_metadata, standard_schema
 from bt2twenty.mapping.validate import MappingProblem, validate_mapping
 from bt2twenty.mapping.yamlfile import MAPPING_FILE_NAME, load_mapping, save_mapping
@@ -86,8 +87,9 @@ def propose(settings: Settings, *, profile_path: Path | None = None) -> ProposeR
     profile = load_profile(settings, profile_path)
     schema = load_target_schema(settings)
     advisor = _advisor(settings)
+    matcher = SemanticMatcher() if settings.semantic_matching else None
     try:
-        mapping = propose_mapping(profile, schema, advisor=advisor)
+        mapping = propose_mapping(profile, schema, advisor=advisor, matcher=matcher)
     finally:
         if advisor is not None:
             advisor.close()

@@ -124,6 +124,7 @@ def _respond(state: SandboxState, body: dict[str, Any]) -> JSONResponse:
         if fault == 429 and state.retry_after_seconds is not None:
             headers["Retry-After"] = str(state.retry_after_seconds)
         _record(state, action, params, fault)
+        logger.info("Bluetrait API stand-in injected HTTP %d for %r", fault, action)
         return JSONResponse({"success": False, "message": "Injected fault"}, fault, headers)
 
     if body.get("api_version") != 1:
@@ -147,6 +148,7 @@ def _failure(
     state: SandboxState, action: str, params: dict[str, Any], status: int, message: str
 ) -> JSONResponse:
     _record(state, action, params, status)
+    logger.info("Bluetrait API stand-in rejected %r with HTTP %d: %s", action, status, message)
     return JSONResponse({"success": False, "message": message}, status)
 
 

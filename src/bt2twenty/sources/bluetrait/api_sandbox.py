@@ -34,12 +34,6 @@ logger = logging.getLogger(__name__)
 SandboxPaging = Literal["limit_offset", "limit_only", "page", "none"]
 DEFAULT_API_KEY = "sandbox-bluetrait-key"
 START_TIMEOUT_SECONDS = 10.0
-LIST_FILES = {
-    "get_companies": "companies.csv",
-    "get_tickets": "tickets.csv",
-    "msp_get_agents": "agents.csv",
-    "billing_get_invoice_lines": "invoice_lines.csv",
-}
 
 
 @dataclass
@@ -130,6 +124,7 @@ def _respond(state: SandboxState, body: dict[str, Any]) -> JSONResponse:
         if fault == 429 and state.retry_after_seconds is not None:
             headers["Retry-After"] = str(state.retry_after_seconds)
         _record(state, action, params, fault)
+        logger.info("Bluetrait API stand-in injected HTTP %d for %r", fault, action)
         return JSONResponse({"success": False, "message": "Injected fault"}, fault, headers)
 
     if body.get("api_version") != 1:
@@ -153,6 +148,7 @@ def _failure(
     state: SandboxState, action: str, params: dict[str, Any], status: int, message: str
 ) -> JSONResponse:
     _record(state, action, params, status)
+    logger.info("Bluetrait API stand-in rejected %r with HTTP %d: %s", action, status, message)
     return JSONResponse({"success": False, "message": message}, status)
 
 
@@ -165,8 +161,8 @@ def _list_action(table: str, filter_column: str | None = None) -> Handler:
     def handle(state: SandboxState, params: dict[str, Any]) -> tuple[int, Any]:
         rows = state.tables[table]
         if filter_column is not None and filter_column in params:
-            wanted = str(params[filter_column])
-            rows = [row for row in rows if row[filter_column] == wanted]
+            requested = str(params[filter_column])
+            rows = [row for row in rows if row[filter_column] == requested]
         return 200, _page(state, rows, params)
 
     return handle
@@ -200,11 +196,14 @@ def _int_param(params: dict[str, Any], name: str, default: int) -> int:
 
 def _one_row(table: str) -> Handler:
     def handle(state: SandboxState, params: dict[str, Any]) -> tuple[int, Any]:
-        wanted = str(params.get("id", ""))
+        requested_id = str(params.get("id", ""))
         for row in state.tables[table]:
-            if row["id"] == wanted:
+            if row["id"] == requested_id:
                 return 200, row
-        return 404, {"success": False, "message": f"Not Found: no {table} row with id {wanted}"}
+        return 404, {
+            "success": False,
+            "message": f"Not Found: no {table} row with id {requested_id}",
+        }
 
     return handle
 

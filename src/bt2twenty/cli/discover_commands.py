@@ -10,6 +10,8 @@ import typer
 
 from bt2twenty.cli import output
 from bt2twenty.errors import SettingsError
+from bt2twenty.settings import load_settings
+from bt2twenty.sources.bluetrait.api_client import BluetraitApiClient
 from bt2twenty.sources.bluetrait.dates import DateOrder
 from bt2twenty.sources.bluetrait.discovery import DiscoverOptions, discover
 
@@ -34,6 +36,14 @@ def discover_command(
     batch_size: Annotated[
         int, typer.Option("--batch-size", min=1, help="Records per API batch at the target.")
     ] = 60,
+    api_url: Annotated[
+        str | None,
+        typer.Option(
+            "--api-url",
+            help="Bluetrait API URL (https://TENANT.bluetrait.io/api/, key in BLUETRAIT_API_KEY): "
+            "objects it covers are read from it, the rest from the export.",
+        ),
+    ] = None,
 ) -> None:
     """Read every row of a Bluetrait export and describe it before anything is mapped.
 
@@ -56,7 +66,16 @@ def discover_command(
             # A users file that also holds clients is read twice, so bytes can pass the total.
             bar.update(task, completed=min(done, total), total=total)
 
-        profile = discover(source, out, options=options, progress=report)
+        api = None
+        if api_url is not None:
+            api = BluetraitApiClient.from_settings(load_settings(out, bluetrait_url=api_url))
+        try:
+            profile = discover(
+                source, out, options=options, progress=report, api=api, api_url=api_url
+            )
+        finally:
+            if api is not None:
+                api.close()
 
     _print_summary(profile.document, profile.paths)
 

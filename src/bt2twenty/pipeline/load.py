@@ -13,6 +13,7 @@ from __future__ import annotations
 import logging
 import threading
 from collections.abc import Callable, Iterator, Sequence
+from contextlib import ExitStack
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -29,6 +30,7 @@ from bt2twenty.pipeline.reconcile import missing_records_error, reconcile_target
 from bt2twenty.pipeline.sample import choose_sample
 from bt2twenty.settings import Settings
 from bt2twenty.sources.bluetrait import open_export
+from bt2twenty.sources.bluetrait.api_client import BluetraitApiClient
 from bt2twenty.twenty import TwentyClient
 
 logger = logging.getLogger(__name__)
@@ -143,6 +145,7 @@ def run_load(
                 mapping,
                 schema,
                 export_path,
+                profile=profile,
                 sample=sample,
                 only=only,
                 on_phase=on_phase,
@@ -160,6 +163,7 @@ def _run(
     schema: Any,
     export_path: Path,
     *,
+    profile: dict[str, Any],
     sample: int | None,
     only: Sequence[str] | None,
     on_phase: Callable[[str, int], Callable[[int], None]] | None,
@@ -172,7 +176,14 @@ def _run(
     order = plan_load_order(mapping)
     objects = [name for name in order.objects if not only or name in only]
 
-    with open_export(export_path) as export:
+    with open_export(export_path) as export, ExitStack() as resources:
+        api = _api_for_profile(settings, profile)
+        if api is not None:
+            resources.callback(api.close)
+            api_objects = [
+                o["name"] for o in profile.get("objects", []) if o.get("source") == "api"
+            ]
+            export.use_api(api, objects=api_objects)
 
         def rows(name: str) -> Iterator[dict[str, str]]:
             return (row.values for row in export.iter_rows(name))
@@ -218,6 +229,14 @@ def _run(
     status = RunStatus.INTERRUPTED if result.interrupted else RunStatus.COMPLETED
     journal.finish_run(run.id, status=status, summary=result.as_json())
     return result
+
+
+def _api_for_profile(settings: Settings, profile: dict[str, Any]) -> BluetraitApiClient | None:
+    """Return a Bluetrait API client when discovery read some objects from the API."""
+    api_url = profile.get("source", {}).get("api_url")
+    if not api_url or not any(o.get("source") == "api" for o in profile.get("objects", [])):
+        return None
+    return BluetraitApiClient.from_settings(settings.model_copy(update={"bluetrait_url": api_url}))
 
 
 def _close_interrupted(journal: Journal) -> int:

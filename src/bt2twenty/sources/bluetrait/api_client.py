@@ -173,6 +173,10 @@ class BluetraitApiClient:
     def get_article(self, article_id: int) -> dict[str, str]:
         return _single_row(self.call("get_article", id=article_id), "get_article")
 
+    def covered_files(self) -> list[str]:
+        """Return the export files whose rows the API's read actions return."""
+        return list(ACTION_FOR_FILE)
+
     def rows_for_file(self, file_name: str) -> Iterator[dict[str, str]]:
         """Yield the API's rows for an export file such as ``tickets.csv``, for hybrid reading."""
         action = ACTION_FOR_FILE.get(file_name)

@@ -4,10 +4,11 @@ from __future__ import annotations
 
 import io
 import logging
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 from types import TracebackType
+from typing import Protocol
 
 from bt2twenty.errors import SourceError
 from bt2twenty.redaction import register_secret
@@ -85,6 +86,14 @@ class ExportObject:
     row_filter: str | None = None
 
 
+class ApiRowSource(Protocol):
+    """What the export needs of the Bluetrait API client to read objects from it."""
+
+    def covered_files(self) -> list[str]: ...
+
+    def rows_for_file(self, file_name: str) -> Iterator[dict[str, str]]: ...
+
+
 class BluetraitExport:
     """A Bluetrait export (folder or ZIP): its objects, their rows, rejects and attachments."""
 
@@ -96,6 +105,7 @@ class BluetraitExport:
         self._objects: dict[str, ExportObject] = {}
         self.attachments: list[ExportEntry] = []
         self.other_files: list[ExportEntry] = []
+        self._api: ApiRowSource | None = None
         self._sort_entries()
 
     def __enter__(self) -> BluetraitExport:
@@ -156,6 +166,25 @@ class BluetraitExport:
         )
         users.row_filter = "staff"
 
+    def use_api(self, api: ApiRowSource, *, objects: Iterable[str] | None = None) -> list[str]:
+        """Read the objects the Bluetrait API covers from it, and the rest from the files.
+
+        `objects` limits which covered objects come from the API (all of them by default).
+        Returns the names of the objects that now come from the API.
+        """
+        chosen = set(objects) if objects is not None else None
+        switched = []
+        for file_name in api.covered_files():
+            name = object_for_file(file_name)
+            if name is None or (chosen is not None and name not in chosen):
+                continue
+            obj = self._objects.setdefault(name, ExportObject(name))
+            obj.source = "api"
+            switched.append(name)
+        self._api = api
+        logger.info("Reading %s from the Bluetrait API", ", ".join(switched) or "nothing")
+        return switched
+
     def objects(self) -> list[ExportObject]:
         """Return the objects found, known objects first in reference order."""
         order = {name: index for index, name in enumerate(OBJECTS)}
@@ -176,8 +205,21 @@ class BluetraitExport:
 
         account = ObjectAccount()
         self.accounts[object_name] = account
+        if obj.source == "api" and self._api is not None:
+            yield from self._iter_api(obj, account, self._api)
+            return
         for export_file in obj.files:
             yield from self._iter_file(obj, export_file, account)
+
+    def _iter_api(
+        self, obj: ExportObject, account: ObjectAccount, api: ApiRowSource
+    ) -> Iterator[SourceRow]:
+        """Yield the API's rows of an object; each row counts as read and yielded."""
+        file_name = f"{obj.name}.csv"
+        for number, values in enumerate(api.rows_for_file(file_name), start=1):
+            account.rows_read += 1
+            account.rows_yielded += 1
+            yield SourceRow(obj.name, f"api:{file_name}", number, dict(values))
 
     def _iter_file(
         self, obj: ExportObject, export_file: ExportFile, account: ObjectAccount

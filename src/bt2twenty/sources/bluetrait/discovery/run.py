@@ -31,7 +31,12 @@ from bt2twenty.sources.bluetrait.discovery.estimate import (
 from bt2twenty.sources.bluetrait.discovery.problems import Problem, ProblemFinder
 from bt2twenty.sources.bluetrait.discovery.profile import DATE_NAME, ColumnProfile
 from bt2twenty.sources.bluetrait.discovery.scope import write_scope
-from bt2twenty.sources.bluetrait.export import SECRET_COLUMNS, BluetraitExport, open_export
+from bt2twenty.sources.bluetrait.export import (
+    SECRET_COLUMNS,
+    ApiRowSource,
+    BluetraitExport,
+    open_export,
+)
 
 logger = logging.getLogger(__name__)
 
@@ -99,8 +104,14 @@ def discover(
     *,
     options: DiscoverOptions | None = None,
     progress: ProgressCallback | None = None,
+    api: ApiRowSource | None = None,
+    api_url: str | None = None,
 ) -> SourceProfile:
     """Read every row of the export at `source`; write the profile and scope into `out_dir`.
+
+    With `api`, the objects the Bluetrait API covers are read from it and the rest from the
+    files (a hybrid source); each object's `source` in the profile says which, and `api_url`
+    is recorded so later stages read the same way.
 
     Writes ``source-profile.json``, ``scope.md``, ``scope.html`` and, when rows are rejected,
     ``rejects/<object>.rejects.csv``. Returns the profile that was written.
@@ -111,11 +122,14 @@ def discover(
     logger.info("Discovery of %s started; output in %s", source, out_dir)
 
     with open_export(source, reject_dir=out_dir / REJECT_FOLDER) as export:
+        if api is not None:
+            export.use_api(api)
         finder = ProblemFinder(zone)
         facts = _Facts()
         scans = _scan_objects(export, finder, facts, progress)
         problems = finder.finish()
         document = _build_document(export, scans, problems, finder, facts, options)
+        document["source"]["api_url"] = api_url if api is not None else None
 
     # A secret may also sit in another column (a ticket that quotes a password), so every text
     # value is masked against the secrets registered while reading.

@@ -18,7 +18,7 @@ from bt2twenty.mapping.propose import COMPATIBLE_TYPES
 from bt2twenty.mapping.target import COMPOSITE_TYPES, TargetObject, TargetSchema
 from bt2twenty.transform.options import OPTION_VALUE_PATTERN
 
-# Transforms the load step knows how to apply.
+# Transforms the load step can apply.
 KNOWN_TRANSFORMS = frozenset(
     {"text", "number", "numeric", "boolean", "date", "date_time", "currency", "emails", "phones",
      "links", "address", "full_name", "select", "multi_select", "rich_text", "raw_json", "array",

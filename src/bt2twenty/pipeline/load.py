@@ -5,7 +5,7 @@ the batches an interrupted run left unconfirmed, and loads each source object in
 order. Rows already loaded with the same content are not sent again, so running it again after
 a crash finishes the interrupted work and ends in the same state as an uninterrupted run.
 After each object, the rows read must equal loaded + skipped + quarantined, and every record
-the journal holds must be in Twenty; a mismatch stops the run.
+the journal lists must be in Twenty; a mismatch stops the run.
 """
 
 from __future__ import annotations
@@ -85,7 +85,7 @@ class ObjectReport:
 
 @dataclass
 class LoadResult:
-    """What one load run did, per object, and whether it finished."""
+    """The outcome of one load run: a report per object, and whether it finished."""
 
     run_id: int
     kind: str
@@ -111,7 +111,7 @@ class LoadResult:
 
 
 def journal_path(settings: Settings) -> Path:
-    """Where the project's journal lives."""
+    """Return the path of the project's journal."""
     return settings.project_dir / JOURNAL_FILE_NAME
 
 

@@ -55,7 +55,7 @@ class PhaseCounts:
 
 @dataclass
 class PhaseContext:
-    """What every phase of a run shares."""
+    """The state every phase of a run shares."""
 
     client: TwentyClient
     journal: Journal

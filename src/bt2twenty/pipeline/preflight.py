@@ -54,7 +54,7 @@ V1_UNIQUE_KEYS: dict[str, list[UniqueKey]] = {
 
 @dataclass(frozen=True)
 class ExistingMatch:
-    """A record in Twenty that already holds a unique value of a record about to be sent."""
+    """A record in Twenty that already has a unique value of a record about to be sent."""
 
     record: BuiltRecord
     existing: dict[str, Any]
@@ -81,7 +81,7 @@ def find_existing(
     records: Sequence[BuiltRecord],
     keys: Sequence[UniqueKey],
 ) -> list[ExistingMatch]:
-    """Return, for each record, the first foreign record in Twenty that holds its unique value."""
+    """Return, for each record, the first foreign record in Twenty with its unique value."""
     matches: list[ExistingMatch] = []
     claimed: set[str] = set()
     for key in keys:

@@ -1,4 +1,4 @@
-"""After each phase: does every row add up, and does Twenty hold what the journal says it does?"""
+"""Reconciliation after each phase: every journaled record of this migration must be in Twenty."""
 
 from __future__ import annotations
 
@@ -33,7 +33,7 @@ class Reconciliation:
 def reconcile_target(
     client: TwentyClient, journal: Journal, *, target_object: str, objects_path: str
 ) -> Reconciliation:
-    """Find the records the journal says this migration wrote that Twenty does not have.
+    """Find the records the journal lists for this migration that Twenty does not have.
 
     One request counts the target's records that carry a `bluetraitId`; only when that count
     falls short are the journal's ids looked up in chunks to name the missing ones, because
@@ -61,7 +61,7 @@ def reconcile_target(
 
 
 def missing_records_error(check: Reconciliation) -> FatalError:
-    """The error that stops a run when records the journal lists are not in Twenty."""
+    """Build the error that stops a run when journaled records are not in Twenty."""
     shown = ", ".join(check.missing_ids[:20])
     return FatalError(
         f"{len(check.missing_ids)} {check.target_object} records the journal lists as loaded "

@@ -1,7 +1,7 @@
 """Send journaled batches to Twenty and find the records a rejected batch stumbled on.
 
 Each batch is journaled as pending before it is sent and confirmed, with its id-map rows, after
-Twenty accepts it. Batches go with `upsert`, so a batch resent after a crash or a lost answer
+Twenty accepts it. Batches go with `upsert`, so a batch resent after a crash or a lost response
 updates the records it created instead of duplicating them. A batch that Twenty rejects is split
 in halves until the rejected records are alone; they go to quarantine with Twenty's message and
 the rest load.
@@ -31,7 +31,7 @@ def payload_hash(payload: dict[str, Any]) -> str:
 
 @dataclass
 class SendOutcome:
-    """What became of one batch: records loaded, and records Twenty rejected with its reason."""
+    """The outcome of one batch: records loaded, and records Twenty rejected with its reason."""
 
     loaded: list[BuiltRecord] = field(default_factory=list)
     rejected: list[tuple[BuiltRecord, str]] = field(default_factory=list)

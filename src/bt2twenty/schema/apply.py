@@ -35,7 +35,7 @@ class AppliedChange:
 
 @dataclass
 class ApplyResult:
-    """What `apply_schema` changed and which steps were already in place."""
+    """The outcome of `apply_schema`: the changes made and the steps already in place."""
 
     applied: list[AppliedChange] = field(default_factory=list)
     already_present: list[SchemaStep] = field(default_factory=list)

@@ -42,7 +42,7 @@ class SchemaStep:
     name_plural: str | None = None
 
     def describe(self) -> str:
-        """One line a person can read in `schema plan`."""
+        """Return the step as one line a person can read in `schema plan`."""
         if self.kind == "create_object":
             return f"create object {self.object_name} ({self.name_plural})"
         if self.kind == "create_relation":
@@ -85,7 +85,7 @@ class SchemaPlan:
         return not self.steps
 
     def render(self) -> str:
-        """The plan as plain lines, or a sentence saying nothing is needed."""
+        """Return the plan as plain lines, or a sentence saying nothing is needed."""
         if self.is_empty:
             return "The Twenty schema already has every object and field the mapping needs."
         return "\n".join(

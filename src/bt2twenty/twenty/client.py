@@ -1,4 +1,4 @@
-"""`TwentyClient`: one object for everything the tool asks of a Twenty workspace."""
+"""`TwentyClient`: one object for every operation the tool performs on a Twenty workspace."""
 
 from __future__ import annotations
 

@@ -22,13 +22,13 @@ logger = logging.getLogger(__name__)
 Era = Literal["v1", "v2"]
 
 # Twenty's documentation advertises 60 records per batch call in every era, although current
-# servers accept far more; a server that says otherwise in an error is believed instead.
+# servers accept far more; a server whose error states a lower maximum is believed instead.
 DOCUMENTED_BATCH_SIZE = 60
 
 
 @dataclass(frozen=True)
 class ApiProfile:
-    """What the client must do differently for one Twenty server."""
+    """The behaviour of one Twenty server that the client must follow."""
 
     era: Era
     detected_from: str
@@ -42,7 +42,7 @@ class ApiProfile:
         return "RICH_TEXT_V2" if self.era == "v1" else "RICH_TEXT"
 
     def restore_path(self, objects: str, record_id: str) -> str:
-        """The REST path that restores one soft-deleted record."""
+        """Return the REST path that restores one soft-deleted record."""
         if self.era == "v1":
             return f"/rest/restore/{objects}/{record_id}"
         return f"/rest/{objects}/{record_id}/restore"

@@ -1,7 +1,7 @@
 """Twenty's HTTP errors as exceptions, each joined to the branch of the tool's error tree that
 says what to do about it.
 
-    TwentyApiError                                  any answer Twenty rejected
+    TwentyApiError                                  any error response from Twenty
     ├── TwentyAuthError (ConfigError)               401/403: fix the API key or its role
     ├── TwentyNotFoundError (RecordError)           404: the record or object does not exist
     ├── TwentyBadRequestError (RecordError)         400: Twenty rejected the payload
@@ -9,9 +9,9 @@ says what to do about it.
     │   └── TwentyBatchTooLargeError                more records than the server takes at once
     ├── TwentyRateLimitedError (TransientError)     429: slow down, then retry
     └── TwentyServerError (TransientError)          5xx: retry later
-    TwentyConnectionError (TransientError)          timed out or dropped before an answer
+    TwentyConnectionError (TransientError)          timed out or dropped before a response
     TwentyPagingError (FatalError)                  a cursor that does not advance
-    TwentyResponseError (FatalError)                an answer of a shape Twenty never sends
+    TwentyResponseError (FatalError)                a response of a shape Twenty never sends
 
 `STATUS_ACTIONS` is the table the client retries by; no 4xx other than 429 is ever retried.
 """
@@ -37,7 +37,7 @@ from bt2twenty.redaction import redact
 
 
 class Action(enum.Enum):
-    """What the client does with an answer of a given status."""
+    """The action the client takes on a response of a given status."""
 
     RETRY = "retry"
     RATE_LIMITED = "rate-limited"
@@ -79,7 +79,7 @@ class RequestSummary:
 
 
 class TwentyApiError(Bt2TwentyError):
-    """An error answer from Twenty, with its status, Twenty's messages and the request."""
+    """An error response from Twenty, with its status, Twenty's messages and the request."""
 
     def __init__(
         self,
@@ -97,7 +97,7 @@ class TwentyApiError(Bt2TwentyError):
         self.error_name = error_name
         self.body = body or {}
         text = "; ".join(self.messages) or error_name or "no message"
-        super().__init__(f"Twenty answered {status} to {request}: {text}", hint=hint)
+        super().__init__(f"Twenty returned {status} for {request}: {text}", hint=hint)
 
 
 class TwentyAuthError(TwentyApiError, ConfigError):
@@ -114,7 +114,7 @@ class TwentyNotFoundError(TwentyApiError, RecordError):
 
 
 class TwentyBadRequestError(TwentyApiError, RecordError):
-    """Twenty rejected the request's content; the messages say which field and why."""
+    """Twenty rejected the request's content; the messages name the field and the reason."""
 
 
 class TwentyDuplicateError(TwentyBadRequestError):
@@ -126,7 +126,7 @@ class TwentyBatchTooLargeError(TwentyBadRequestError):
 
     @property
     def max_records(self) -> int | None:
-        """The server's maximum, read from its message, if it said one."""
+        """The server's maximum, read from its message, if the message states one."""
         for message in self.messages:
             found = re.search(r"Maximum number of records to \w+ is (\d+)", message)
             if found:
@@ -147,7 +147,7 @@ class TwentyServerError(TwentyApiError, TransientError):
 
 
 class TwentyConnectionError(TransientError):
-    """The request timed out or the connection dropped before a complete answer arrived."""
+    """The request timed out or the connection dropped before a complete response arrived."""
 
     def __init__(self, message: str, *, request: RequestSummary) -> None:
         self.request = request
@@ -163,7 +163,7 @@ class TwentyPagingError(FatalError):
 
 
 class TwentyResponseError(FatalError):
-    """An answer whose shape is not Twenty's: the URL probably points at another server."""
+    """A response whose shape is not Twenty's: the URL probably points at another server."""
 
 
 _DUPLICATE_PATTERNS = (
@@ -207,7 +207,7 @@ def error_from_response(response: httpx.Response, request: RequestSummary) -> Tw
 
 
 def retry_after_seconds(response: httpx.Response, body: dict[str, Any]) -> float | None:
-    """Read the pause a 429 asks for: the `Retry-After` header, else `retryAfterSeconds`."""
+    """Read the pause a 429 requests: the `Retry-After` header, else `retryAfterSeconds`."""
     header = response.headers.get("Retry-After")
     if header:
         try:

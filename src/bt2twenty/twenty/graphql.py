@@ -1,4 +1,4 @@
-"""What only Twenty's GraphQL API does: file uploads for attachments, and invitations.
+"""The operations only Twenty's GraphQL API offers: file uploads for attachments, and invitations.
 
 Uploads follow the GraphQL multipart request convention (`operations`, `map`, then the file
 parts). 1.x servers take `uploadFile` on `/graphql` and return a storage path for the
@@ -55,7 +55,7 @@ class UploadedFile:
 
 @dataclass(frozen=True)
 class InvitationResult:
-    """Twenty's answer to `sendInvitations`: whether it succeeded and its per-email errors."""
+    """The result of `sendInvitations`: whether it succeeded and its per-email errors."""
 
     success: bool
     errors: list[str]
@@ -134,20 +134,20 @@ def _uploaded(data: dict[str, Any], size: int) -> UploadedFile:
     if isinstance(value, dict):
         return UploadedFile(file_id=value.get("id"), path=value.get("path"), size=size)
     raise TwentyResponseError(
-        f"Unexpected upload answer from Twenty: {str(data)[:300]}",
+        f"Unexpected upload response from Twenty: {str(data)[:300]}",
         hint="Check the server's API era (setting twenty_era).",
     )
 
 
 def _data_or_raise(body: Any, request: RequestSummary) -> dict[str, Any]:
     if not isinstance(body, dict):
-        raise TwentyResponseError(f"Unexpected GraphQL answer: {str(body)[:300]}")
+        raise TwentyResponseError(f"Unexpected GraphQL response: {str(body)[:300]}")
     errors = body.get("errors")
     if errors:
         raise _graphql_error(errors, request)
     data = body.get("data")
     if not isinstance(data, dict):
-        raise TwentyResponseError(f"GraphQL answer without data: {str(body)[:300]}")
+        raise TwentyResponseError(f"GraphQL response without data: {str(body)[:300]}")
     return data
 
 

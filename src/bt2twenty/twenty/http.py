@@ -90,7 +90,7 @@ class TwentyHttp:
         """Send a request and return its parsed JSON body, retrying transient failures.
 
         `check`, if given, is applied to each parsed body inside the retry loop and its result
-        returned; it raises to reject a body (a GraphQL error in a 200 answer, say), and a
+        returned; it raises to reject a body (a GraphQL error in a 200 response, say), and a
         transient error it raises is retried like any other.
         """
         summary = RequestSummary(method, redact(path))
@@ -135,7 +135,7 @@ class TwentyHttp:
         except (httpx.NetworkError, httpx.RemoteProtocolError) as error:
             logger.warning("%s failed: connection dropped (%s)", summary, type(error).__name__)
             raise TwentyConnectionError(
-                f"{summary} failed: the connection dropped before a complete answer "
+                f"{summary} failed: the connection dropped before a complete response "
                 f"({type(error).__name__})",
                 request=summary,
             ) from None

@@ -228,7 +228,7 @@ def _unwrap_items(body: Any, kind: str) -> list[Metadata]:
         if isinstance(inner, dict) and isinstance(inner.get("edges"), list):
             return [edge["node"] for edge in inner["edges"]]
     raise TwentyResponseError(
-        f"Unexpected metadata answer for {kind}: {str(body)[:300]}",
+        f"Unexpected metadata response for {kind}: {str(body)[:300]}",
         hint="Check that the URL points at Twenty's metadata REST API.",
     )
 
@@ -242,6 +242,6 @@ def _unwrap_item(body: Any) -> Metadata:
         if len(values) == 1 and "id" in values[0]:
             return values[0]
     raise TwentyResponseError(
-        f"Unexpected metadata answer: {str(body)[:300]}",
+        f"Unexpected metadata response: {str(body)[:300]}",
         hint="Check that the URL points at Twenty's metadata REST API.",
     )

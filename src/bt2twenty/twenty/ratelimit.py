@@ -129,7 +129,7 @@ class RateLimiter:
             return pause
 
     def observe_remaining(self, remaining: int) -> None:
-        """Spend tokens the server says are gone (`X-RateLimit-Remaining`), never add any."""
+        """Spend tokens the server reports as gone (`X-RateLimit-Remaining`), never add any."""
         with self._lock:
             for bucket in self._buckets:
                 bucket.tokens = min(bucket.tokens, float(remaining))

@@ -2,7 +2,7 @@
 
 Object path segments are the plural API names (`companies`, `people`, a custom object's
 `namePlural`). Response envelopes differ between versions (`createCompanies` in most, the bare
-plural in others), so answers are unwrapped by shape, not by key name.
+plural in others), so responses are unwrapped by shape, not by key name.
 """
 
 from __future__ import annotations
@@ -117,7 +117,7 @@ class RecordsApi:
             cursor = page.end_cursor
 
     def count(self, objects: str, *, filter: str | None = None) -> int:
-        """Return how many records match `filter` (deleted records only if it asks for them)."""
+        """Return how many records match `filter`; deleted ones count only if it names deletedAt."""
         page = self.list_page(objects, limit=1, filter=filter)
         if page.total_count is None:
             return sum(1 for _ in self.iterate(objects, filter=filter, fields=["id"]))
@@ -188,7 +188,7 @@ class RecordsApi:
         return _unwrap_one(body)
 
     def delete_many(self, objects: str, *, filter: str, soft: bool) -> list[Record]:
-        """Delete every record matching `filter`, destroyed or soft-deleted as `soft` says."""
+        """Delete every record matching `filter`, destroyed, or soft-deleted when `soft` is true."""
         body = self._http.request(
             "DELETE",
             f"/rest/{objects}",
@@ -215,7 +215,7 @@ def _unwrap_one(body: Any) -> Record:
         if len(values) == 1:
             return values[0]
     raise TwentyResponseError(
-        f"Unexpected answer shape from Twenty: {str(body)[:300]}",
+        f"Unexpected response shape from Twenty: {str(body)[:300]}",
         hint="Check that the URL points at Twenty's REST API.",
     )
 
@@ -229,6 +229,6 @@ def _unwrap_list(body: Any) -> list[Record]:
         if len(values) == 1:
             return values[0]
     raise TwentyResponseError(
-        f"Unexpected answer shape from Twenty: {str(body)[:300]}",
+        f"Unexpected response shape from Twenty: {str(body)[:300]}",
         hint="Check that the URL points at Twenty's REST API.",
     )

@@ -200,17 +200,23 @@ def running_sandbox(
             shutil.rmtree(temporary_folder, ignore_errors=True)
 
 
+# Connections the kernel queues before the server accepts them (uvicorn's own default).
+LISTEN_BACKLOG = 2048
+
+
 def _listen(host: str, port: int) -> socket.socket:
     """Bind a TCP socket whose connections send small writes at once.
 
     asyncio turns Nagle's algorithm off only for sockets created with ``IPPROTO_TCP``. Without
     that, a response's body write waits for the client's delayed ACK of the header (about 40 ms
-    on Linux).
+    on Linux). The socket listens before this returns, so a client that connects as soon as the
+    URL is printed is queued instead of refused.
     """
     listener = socket.socket(socket.AF_INET, socket.SOCK_STREAM, socket.IPPROTO_TCP)
     listener.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
     listener.setsockopt(socket.IPPROTO_TCP, socket.TCP_NODELAY, 1)
     listener.bind((host, port))
+    listener.listen(LISTEN_BACKLOG)
     return listener
 
 

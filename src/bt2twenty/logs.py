@@ -36,6 +36,12 @@ def configure_logging(*, level: int = logging.WARNING, log_file: Path | None = N
     logger.setLevel(min(level, logging.DEBUG if log_file else level))
     logger.propagate = False
 
+    # The retry library logs each scheduled retry under its own event names; the HTTP layer
+    # already logs every failed attempt in words, so those lines are dropped.
+    stamina_logger = logging.getLogger("stamina")
+    stamina_logger.addHandler(logging.NullHandler())
+    stamina_logger.propagate = False
+
 
 def _attach(logger: logging.Logger, handler: logging.Handler) -> None:
     handler.setFormatter(logging.Formatter(LOG_FORMAT))

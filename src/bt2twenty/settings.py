@@ -138,8 +138,8 @@ class Settings(BaseSettings):
         if missing:
             raise SettingsError(
                 "Missing " + " and ".join(missing) + ".",
-                hint="Create an API key in Twenty under Settings → APIs & Webhooks, then "
-                "export TWENTY_API_KEY=... and pass --twenty-url.",
+                hint="Create an API key in Twenty under Settings → APIs & Webhooks, put it in "
+                "the environment variable TWENTY_API_KEY, and pass --twenty-url.",
             )
         assert self.twenty_url is not None
         assert self.twenty_api_key is not None

@@ -166,3 +166,18 @@ def test_existing_email_follows_policy(project: Project, policy: str, deleted: b
     if policy == "update" and not deleted:
         assert before is not None
         assert before.record["jobTitle"] == "Was here first"
+
+
+def test_full_run_accounts_every_file(project: Project) -> None:
+    result = run_load(project.settings)
+    reports = {report.source_object: report for report in result.objects}
+    for name in ("agents", "passwords", "users", "article_tickets"):
+        assert reports[name].counts.skipped == reports[name].counts.read > 0, name
+        assert all(rule.startswith("not migrated") for rule in reports[name].counts.skip_rules)
+    assert all(report.counts.is_balanced for report in result.objects)
+    assert result.unmatched_users
+
+    with project.client() as client:
+        ticket = next(t for t in client.records.iterate("tickets") if t["bluetraitId"] == "10001")
+    assert ticket["assigneeId"] is None
+    assert "no workspace member" in ticket["unplacedValues"]

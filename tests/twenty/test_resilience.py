@@ -14,6 +14,7 @@ from bt2twenty.twenty import (
     TwentyClient,
     TwentyConnectionError,
     TwentyPagingError,
+    TwentyUnreachableError,
 )
 
 from .conftest import Target
@@ -136,3 +137,12 @@ def test_api_key_absent_from_logs(target: Target, caplog: pytest.LogCaptureFixtu
     sandbox.set_faults(FaultSpec())
     assert caplog.records
     assert target.api_key not in caplog.text
+
+
+def test_refused_connection_names_url() -> None:
+    client = TwentyClient("http://127.0.0.1:9", "key-123456", era="v2", rate_limit_per_minute=None)
+    with client, pytest.raises(TwentyUnreachableError) as raised:
+        client.records.list_page("companies", limit=1)
+    assert "http://127.0.0.1:9" in str(raised.value)
+    assert "--twenty-url" in raised.value.hint
+    assert client.http.attempts_made == 3

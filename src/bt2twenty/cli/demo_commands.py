@@ -41,6 +41,7 @@ def demo_command(
         [[c.name, "passed" if c.passed else "FAILED", c.detail] for c in result.checks],
     )
     output.info(f"Report: {result.report_path}")
+    output.info(f"The demo's files are in {folder}; delete the folder when you are done.")
     if not result.passed:
         output.error("The demo found a problem; see the report above.")
         raise typer.Exit(1)

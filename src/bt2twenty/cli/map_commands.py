@@ -66,10 +66,17 @@ def propose_command(
     result = propose(settings, profile_path=profile)
     objects = [m for m in result.mapping.objects.values() if not m.skip]
     output.success(f"Wrote {result.path}: {len(objects)} objects mapped.")
-    output.info(
-        f"{result.uncertain} entries need a look (confidence below {REVIEW_THRESHOLD}); "
-        f"run `bt2twenty map review --project {project}`, then `bt2twenty map confirm`."
-    )
+    if result.uncertain:
+        output.info(
+            f"{result.uncertain} entries need a look (confidence below {REVIEW_THRESHOLD}); run "
+            f"`bt2twenty map review --project {project}`, then "
+            f"`bt2twenty map confirm --project {project}`."
+        )
+    else:
+        output.info(
+            f"Every entry is confident. Read it with `bt2twenty map show --project {project}`, "
+            f"then run `bt2twenty map confirm --project {project}`."
+        )
 
 
 @map_app.command("show")
@@ -122,7 +129,9 @@ def review_command(project: ProjectOption = Path("."), profile: ProfileOption = 
             changed += _review_entry(name, column, entry, samples.get((name, column), ""))
             changed += _review_values(mapping, entry)
     save_mapping(mapping, path)
-    output.success(f"Saved {path} ({changed} changes). Run `bt2twenty map confirm` next.")
+    output.success(
+        f"Saved {path} ({changed} changes). Next: `bt2twenty map confirm --project {project}`."
+    )
 
 
 @map_app.command("confirm")
@@ -148,7 +157,7 @@ def confirm_command(
     assert result.lock is not None
     output.success(
         f"Mapping confirmed by {result.lock.confirmed_by} at {result.lock.confirmed_at}; "
-        f"wrote {result.lock_path}."
+        f"wrote {result.lock_path}. Next: `bt2twenty schema plan --project {project}`."
     )
 
 

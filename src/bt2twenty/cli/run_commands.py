@@ -79,6 +79,19 @@ def run_command(
     output.success(f"Run {result.run_id} finished ({result.kind}).")
 
 
+def _warn_unmatched(unmatched: dict[str, str]) -> None:
+    output.warn(
+        f"{len(unmatched)} Bluetrait users match no workspace member, so their assignments and "
+        "ownerships are empty; each record keeps the user in its unplacedValues field:"
+    )
+    for user_id, email in list(unmatched.items())[:20]:
+        output.warn(f"  user {user_id}: {email}")
+    output.warn(
+        "Invite them to the Twenty workspace, or set settings.fallback_owner in mapping.yaml to a "
+        "member's email; then confirm the mapping and run again."
+    )
+
+
 def _stop_handler(stop: threading.Event) -> Callable[[int, FrameType | None], None]:
     def handle(_signal: int, _frame: FrameType | None) -> None:
         if stop.is_set():

@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from pathlib import Path
 from typing import Annotated
 
 import typer
 
 from bt2twenty.cli import output
+from bt2twenty.schema.plan import SchemaPlan, SchemaStep
 from bt2twenty.schema.workflow import apply, plan
 from bt2twenty.settings import load_settings
 
@@ -39,7 +41,11 @@ def plan_command(
     if as_json:
         output.print_json(schema_plan.as_json())
         return
+    if not schema_plan.is_empty:
+        output.info(f"`schema apply` would make these {len(schema_plan.steps)} changes:")
     output.info(schema_plan.render())
+    if not schema_plan.is_empty:
+        output.info(f"Next: `bt2twenty schema apply --project {project}`.")
 
 
 @schema_app.command("apply")
@@ -48,14 +54,18 @@ def apply_command(project: ProjectOption = Path("."), twenty_url: TwentyUrlOptio
 
     Example: bt2twenty schema apply --project ./acme --twenty-url https://crm.example.com
     """
-    outcome = apply(load_settings(project, twenty_url=twenty_url))
+    with output.progress() as bar:
+
+        def on_plan(schema_plan: SchemaPlan) -> Callable[[SchemaStep], None]:
+            task = bar.add_task("Applying the schema", total=len(schema_plan.steps))
+            return lambda _step: bar.advance(task)
+
+        outcome = apply(load_settings(project, twenty_url=twenty_url), on_plan=on_plan)
     applied = outcome.result.applied
-    for change in applied:
-        where = change.object_name + (f".{change.field_name}" if change.field_name else "")
-        output.info(f"  {change.kind.replace('_', ' ')} {where}")
     output.success(
         f"Schema applied: {len(applied)} changes, {len(outcome.result.already_present)} already "
-        f"in place (journal run {outcome.run_id})."
+        f"in place (journal run {outcome.run_id}). Next: `bt2twenty run --project {project} "
+        "--sample 10`, then check those records in Twenty."
     )
 
 

@@ -49,7 +49,8 @@ def load_mapping(path: Path) -> Mapping:
         problems = [_describe(item, document, path) for item in error.errors()]
         listed = "\n  ".join(problems)
         raise MappingFileError(
-            f"{path} is not a valid mapping ({len(problems)} problems):\n  {listed}",
+            f"{path} is not a valid mapping ({len(problems)} "
+            f"problem{'s' if len(problems) != 1 else ''}):\n  {listed}",
             hint="Fix the lines named above, or run `bt2twenty map propose` to start again.",
         ) from None
 

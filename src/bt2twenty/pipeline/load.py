@@ -19,7 +19,7 @@ from pathlib import Path
 from typing import Any
 
 from bt2twenty.errors import ConfigError, FatalError
-from bt2twenty.journal import Journal, RunKind, RunStatus
+from bt2twenty.journal import Journal, Origin, RunKind, RunStatus
 from bt2twenty.journal import PhaseCounts as JournalPhaseCounts
 from bt2twenty.mapping.target import schema_from_metadata
 from bt2twenty.mapping.workflow import check_confirmed, load_profile
@@ -54,15 +54,17 @@ class ObjectReport:
     in_twenty: int | None = None
 
     def line(self) -> str:
+        """The reconciliation line: rows read = loaded + skipped + quarantined."""
         c = self.counts
+        sent = c.loaded - c.unchanged - c.linked
         skipped = f"{c.skipped} skipped"
         if c.skip_rules:
             skipped += " (" + "; ".join(f"{n}: {rule}" for rule, n in c.skip_rules.items()) + ")"
-        twenty = f"; {self.in_twenty} in Twenty" if self.in_twenty is not None else ""
+        twenty = f"; {self.in_twenty} of them in Twenty" if self.in_twenty is not None else ""
         return (
             f"{self.source_object} → {self.target_object}: {c.read} read = {c.loaded} loaded "
-            f"({c.unchanged} unchanged, {c.linked} linked) + {skipped} + {c.quarantined} "
-            f"quarantined{twenty}"
+            f"({sent} sent, {c.unchanged} already there unchanged, {c.linked} linked to existing) "
+            f"+ {skipped} + {c.quarantined} quarantined{twenty}"
         )
 
     def as_json(self) -> dict[str, Any]:
@@ -216,6 +218,8 @@ def _run(
                     break
             if not stop.is_set():
                 _link_deferred(context, order.deferred_links, objects, rows, chosen)
+            if not stop.is_set() and not only:
+                result.objects.extend(_report_skipped_objects(mapping, present, rows))
         except KeyboardInterrupt:
             stop.set()
         except Exception as error:
@@ -343,7 +347,11 @@ def _finish(
             )
         if not check.is_clean:
             raise missing_records_error(check)
-        report.in_twenty = check.in_twenty
+        report.in_twenty = sum(
+            1
+            for entry in context.journal.id_map_entries(source_object=name)
+            if entry.origin in (Origin.CREATED, Origin.UPDATED) and entry.deleted_at is None
+        )
     if not counts.is_balanced and not context.stop.is_set():
         raise FatalError(
             f"{name}: {counts.read} rows read but {counts.loaded} loaded + {counts.skipped} "
@@ -394,6 +402,32 @@ def _resend_missing(
     )
 
 
+def _already_linked(
+    context: PhaseContext, objects_path: str, record_id: str, changes: dict[str, str]
+) -> bool:
+    """Whether the record already has these links, so a repeated run sends no update."""
+    current = context.client.records.get(objects_path, record_id)
+    return all(current.get(key) == value for key, value in changes.items())
+
+
+def _report_skipped_objects(
+    mapping: Any,
+    present: set[str],
+    rows: Callable[[str], Iterator[dict[str, str]]],
+) -> list[ObjectReport]:
+    """Count the rows of objects the mapping skips, so every row of the export is accounted for."""
+    reports = []
+    for name, object_mapping in mapping.objects.items():
+        if not object_mapping.skip or name not in present:
+            continue
+        counts = PhaseCounts()
+        for _row in rows(name):
+            counts.read += 1
+            counts.skip(f"not migrated: {object_mapping.skip}")
+        reports.append(ObjectReport(name, "(none)", counts))
+    return reports
+
+
 def _unsupported_rule(object_mapping: Any) -> str | None:
     for entry in object_mapping.columns.values():
         if not entry.skip and entry.transform in UNSUPPORTED_TRANSFORMS:
@@ -428,5 +462,5 @@ def _link_deferred(
                 parent_id = context.journal.target_id(parent, row.get(column, "").strip())
                 if parent_id is not None:
                     changes[f"{entry.target}Id"] = parent_id
-            if changes:
+            if changes and not _already_linked(context, target.name_plural, record_id, changes):
                 context.client.records.update(target.name_plural, record_id, changes)

@@ -49,6 +49,11 @@ class MemberDirectory:
                 logger.warning("Fallback owner %s is not a workspace member", fallback_email)
         return cls(member_by_email, email_by_user, fallback)
 
+    def describe(self, user_id: str) -> str:
+        """Return a user as a person can recognise them: the email, or the id if none."""
+        email = self.email_by_user.get(user_id.strip())
+        return f"user {user_id} <{email}>" if email else f"user {user_id}"
+
     def resolve(self, user_id: str) -> str | None:
         """Return the member id of a Bluetrait user, the fallback member, or None."""
         email = self.email_by_user.get(user_id.strip())

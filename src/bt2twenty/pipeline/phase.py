@@ -109,6 +109,7 @@ class PhaseLoader:
             migration_id=context.journal.migration_id,
             resolve=self._resolve,
             resolve_member=context.members.resolve,
+            describe_member=context.members.describe,
             lookup=context.lookup,
         )
         self._sender = BatchSender(

@@ -87,8 +87,12 @@ def apply_schema(
     plan: SchemaPlan,
     *,
     on_change: Callable[[AppliedChange], None] | None = None,
+    on_step: Callable[[SchemaStep], None] | None = None,
 ) -> ApplyResult:
-    """Make each step of `plan` in Twenty, skipping steps already in place."""
+    """Make each step of `plan` in Twenty, skipping steps already in place.
+
+    `on_step` is called after every step, made or skipped, for progress displays.
+    """
     live = _LiveSchema(client)
     result = ApplyResult()
     created_objects: dict[str, str] = {}
@@ -99,6 +103,8 @@ def apply_schema(
         except (TwentyApiError, FatalError) as error:
             _clean_up(client, created_objects, step, error)
             raise
+        if on_step is not None:
+            on_step(step)
         if change is None:
             result.already_present.append(step)
             continue

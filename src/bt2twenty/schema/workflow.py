@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import logging
+from collections.abc import Callable
 from dataclasses import dataclass
 
 from bt2twenty.journal import Journal, RunKind, RunStatus, SchemaChangeKind
@@ -10,7 +11,7 @@ from bt2twenty.mapping.target import schema_from_metadata
 from bt2twenty.mapping.workflow import check_confirmed
 from bt2twenty.pipeline.load import journal_path
 from bt2twenty.schema.apply import AppliedChange, ApplyResult, apply_schema
-from bt2twenty.schema.plan import SchemaPlan, plan_schema
+from bt2twenty.schema.plan import SchemaPlan, SchemaStep, plan_schema
 from bt2twenty.settings import Settings
 from bt2twenty.twenty import TwentyClient
 
@@ -40,8 +41,16 @@ def plan(settings: Settings) -> SchemaPlan:
         return plan_schema(mapping, live)
 
 
-def apply(settings: Settings) -> SchemaApplyOutcome:
-    """Create what the confirmed mapping needs; every change is journaled as it is made."""
+def apply(
+    settings: Settings,
+    *,
+    on_plan: Callable[[SchemaPlan], Callable[[SchemaStep], None]] | None = None,
+) -> SchemaApplyOutcome:
+    """Create what the confirmed mapping needs; every change is journaled as it is made.
+
+    `on_plan`, given the plan before anything is made, returns the callback that follows
+    each step (the CLI's progress bar).
+    """
     with TwentyClient.from_settings(settings) as client:
         live = schema_from_metadata(client.metadata.list_objects(), client.metadata.list_fields())
         mapping, _lock = check_confirmed(settings, schema=live)
@@ -62,7 +71,8 @@ def apply(settings: Settings) -> SchemaApplyOutcome:
                 )
 
             try:
-                result = apply_schema(client, schema_plan, on_change=record)
+                on_step = on_plan(schema_plan) if on_plan is not None else None
+                result = apply_schema(client, schema_plan, on_change=record, on_step=on_step)
             except Exception as error:
                 journal.finish_run(run.id, status=RunStatus.FAILED, error=str(error)[:2000])
                 raise

@@ -86,6 +86,7 @@ class RecordBuilder:
         migration_id: str,
         resolve: Resolver,
         resolve_member: Callable[[str], str | None] | None = None,
+        describe_member: Callable[[str], str] | None = None,
         lookup: Callable[[str, str, str], str | None] | None = None,
         id_column: str = "id",
     ) -> None:
@@ -96,6 +97,7 @@ class RecordBuilder:
         self._migration_id = migration_id
         self._resolve = resolve
         self._resolve_member = resolve_member or (lambda _source_id: None)
+        self._describe_member = describe_member or (lambda source_id: f"user {source_id}")
         self._lookup = lookup or (lambda _object, _column, _source_id: None)
         self._id_column = id_column
         self._base_parameters = _base_parameters(mapping)
@@ -219,12 +221,14 @@ class RecordBuilder:
             return []
         member_id = self._resolve_member(reference)
         if member_id is None:
+            who = self._describe_member(reference)
             return [
                 flag(
                     "MEMBER_NOT_FOUND",
-                    f"{column} {reference}: no workspace member matches this user; set "
+                    f"{column} {reference}: no workspace member matches {who}; set "
                     "settings.fallback_owner or invite the user",
-                )
+                ),
+                flag("VALUE_NOT_PLACED", f"{column}: {who} (no workspace member)"),
             ]
         payload[f"{entry.target}Id"] = member_id
         return []

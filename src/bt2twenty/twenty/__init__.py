@@ -17,6 +17,7 @@ from bt2twenty.twenty.errors import (
     TwentyRateLimitedError,
     TwentyResponseError,
     TwentyServerError,
+    TwentyUnreachableError,
 )
 from bt2twenty.twenty.graphql import InvitationResult, UploadedFile
 from bt2twenty.twenty.metadata import FieldSpec, RelationSpec, SelectOption
@@ -44,6 +45,7 @@ __all__ = [
     "TwentyRateLimitedError",
     "TwentyResponseError",
     "TwentyServerError",
+    "TwentyUnreachableError",
     "UploadedFile",
     "detect_api_profile",
 ]

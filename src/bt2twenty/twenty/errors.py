@@ -10,6 +10,7 @@ says what to do about it.
     ├── TwentyRateLimitedError (TransientError)     429: slow down, then retry
     └── TwentyServerError (TransientError)          5xx: retry later
     TwentyConnectionError (TransientError)          timed out or dropped before a response
+    TwentyUnreachableError (ConfigError)            connections refused again and again
     TwentyPagingError (FatalError)                  a cursor that does not advance
     TwentyResponseError (FatalError)                a response of a shape Twenty never sends
 
@@ -156,6 +157,10 @@ class TwentyConnectionError(TransientError):
             hint="Check that the Twenty URL is right and the server is up; the request is "
             "retried with backoff before this is reported.",
         )
+
+
+class TwentyUnreachableError(ConfigError):
+    """Connections to the Twenty URL are refused: the URL is wrong or the server is down."""
 
 
 class TwentyPagingError(FatalError):

@@ -24,6 +24,7 @@ from bt2twenty.twenty.errors import (
     RequestSummary,
     TwentyConnectionError,
     TwentyRateLimitedError,
+    TwentyUnreachableError,
     action_for,
     error_from_response,
 )
@@ -32,6 +33,10 @@ from bt2twenty.twenty.ratelimit import RateLimiter
 logger = logging.getLogger(__name__)
 
 JsonBody = dict[str, Any] | list[Any]
+
+# Refused connections in a row after which the URL is taken to be wrong rather than the
+# server briefly down; retrying longer would only delay the message.
+MAX_REFUSED_CONNECTIONS = 3
 
 # Seconds in each `periodUnit` a Twenty 2.x 429 body can name.
 PERIOD_SECONDS = {"second": 1.0, "minute": 60.0, "hour": 3600.0, "day": 86400.0}
@@ -58,6 +63,7 @@ class TwentyHttp:
         self.max_attempts = max_attempts
         self.max_retry_seconds = max_retry_seconds
         self.attempts_made = 0
+        self._refused_in_a_row = 0
         self._client = httpx.Client(
             base_url=self.base_url,
             headers={
@@ -132,14 +138,29 @@ class TwentyHttp:
             raise TwentyConnectionError(
                 f"{summary} timed out ({type(error).__name__})", request=summary
             ) from None
+        except httpx.ConnectError as error:
+            self._refused_in_a_row += 1
+            logger.warning("%s: could not connect to %s (%s)", summary, self.base_url, error)
+            if self._refused_in_a_row >= MAX_REFUSED_CONNECTIONS:
+                raise TwentyUnreachableError(
+                    f"Could not connect to Twenty at {self.base_url} "
+                    f"({self._refused_in_a_row} attempts): {error}.",
+                    hint="Check the URL (--twenty-url or TWENTY_API_URL) and that the server "
+                    "is running and reachable from this machine.",
+                ) from None
+            raise TwentyConnectionError(
+                f"{summary}: could not connect to {self.base_url} ({error})", request=summary
+            ) from None
         except (httpx.NetworkError, httpx.RemoteProtocolError) as error:
             logger.warning("%s failed: connection dropped (%s)", summary, type(error).__name__)
             raise TwentyConnectionError(
-                f"{summary} failed: the connection dropped before a complete response "
+                f"{summary} to {self.base_url} failed: the connection dropped before a "
+                "complete response "
                 f"({type(error).__name__})",
                 request=summary,
             ) from None
 
+        self._refused_in_a_row = 0
         logger.info("%s %d %.0f ms", summary, response.status_code, _ms(started))
         self._observe_rate_headers(response)
         if response.is_success:

@@ -35,6 +35,12 @@ def demo_command(
     if result.load is not None:
         for report in result.load.objects:
             output.info(report.line())
+        if result.load.unmatched_users:
+            output.info(
+                f"{len(result.load.unmatched_users)} sample staff match none of the stand-in's "
+                "workspace members, so their assignments stay empty and each record keeps the "
+                "user in unplacedValues; in a real migration, invite staff before the load."
+            )
     output.table(
         "Demo checks",
         ["check", "result", "detail"],

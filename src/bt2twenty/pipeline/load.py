@@ -61,10 +61,15 @@ class ObjectReport:
         if c.skip_rules:
             skipped += " (" + "; ".join(f"{n}: {rule}" for rule, n in c.skip_rules.items()) + ")"
         twenty = f"; {self.in_twenty} of them in Twenty" if self.in_twenty is not None else ""
+        detail = ""
+        if c.loaded:
+            detail = (
+                f" ({sent} sent, {c.unchanged} already there unchanged, "
+                f"{c.linked} linked to existing)"
+            )
         return (
-            f"{self.source_object} → {self.target_object}: {c.read} read = {c.loaded} loaded "
-            f"({sent} sent, {c.unchanged} already there unchanged, {c.linked} linked to existing) "
-            f"+ {skipped} + {c.quarantined} quarantined{twenty}"
+            f"{self.source_object} → {self.target_object}: {c.read} read = {c.loaded} loaded"
+            f"{detail} + {skipped} + {c.quarantined} quarantined{twenty}"
         )
 
     def as_json(self) -> dict[str, Any]:

@@ -47,3 +47,28 @@ def test_secret_never_in_settings_error(monkeypatch: pytest.MonkeyPatch, tmp_pat
         load_settings(tmp_path)
     assert "max_attempts" in str(raised.value)
     assert "env-secret-abcdef" not in str(raised.value)
+
+
+def test_misspelt_file_key_suggested(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
+    (tmp_path / "bt2twenty.toml").write_text("rate_limit_per_minut = 600\n")
+    with pytest.raises(SettingsError) as raised:
+        load_settings(tmp_path)
+    assert "unknown setting 'rate_limit_per_minut'" in str(raised.value)
+    assert "did you mean 'rate_limit_per_minute'" in str(raised.value)
+
+
+def test_wrong_type_shows_value(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
+    (tmp_path / "bt2twenty.toml").write_text('concurrency = "fast"\n')
+    with pytest.raises(SettingsError) as raised:
+        load_settings(tmp_path)
+    assert "(got 'fast')" in str(raised.value)
+
+
+def test_misspelt_environment_warned(
+    monkeypatch: pytest.MonkeyPatch, tmp_path: Path, caplog: pytest.LogCaptureFixture
+) -> None:
+    monkeypatch.setenv("BT2TWENTY_RATE_LIMIT_PER_MINUT", "600")
+    caplog.set_level("WARNING", logger="bt2twenty")
+    load_settings(tmp_path)
+    assert "BT2TWENTY_RATE_LIMIT_PER_MINUT" in caplog.text
+    assert "rate_limit_per_minute" in caplog.text

@@ -7,6 +7,9 @@ ever written back to disk. Every secret read is registered for redaction.
 
 from __future__ import annotations
 
+import difflib
+import logging
+import os
 import tomllib
 from contextvars import ContextVar
 from pathlib import Path
@@ -22,6 +25,8 @@ from pydantic_settings import (
 
 from bt2twenty.errors import SettingsError
 from bt2twenty.redaction import register_secret
+
+logger = logging.getLogger(__name__)
 
 PROJECT_FILE_NAME = "bt2twenty.toml"
 ENV_PREFIX = "BT2TWENTY_"
@@ -168,6 +173,9 @@ def load_settings(project_dir: Path | None = None, **flags: Any) -> Settings:
     finally:
         _project_file.reset(token)
 
+    for unknown in unknown_environment_settings():
+        logger.warning("Environment variable %s names no setting and is ignored", unknown)
+
     for name in SECRET_FIELDS:
         secret = getattr(settings, name)
         if secret is not None:
@@ -198,10 +206,27 @@ def _describe_validation_error(error: ValidationError, project_file: Path) -> st
     problems = []
     for item in error.errors():
         location = ".".join(str(part) for part in item["loc"]) or "settings"
-        problems.append(f"{location}: {item['msg']}")
-    return (
-        "Invalid settings (from flags, environment or "
-        + str(project_file)
-        + "): "
-        + "; ".join(problems)
-    )
+        if item["type"] == "extra_forbidden":
+            problems.append(f"unknown setting {location!r}{_did_you_mean(location)}")
+        elif location in SECRET_FIELDS:
+            problems.append(f"{location}: {item['msg']}")
+        else:
+            problems.append(f"{location}: {item['msg']} (got {item.get('input')!r})")
+    return f"Invalid settings (from flags, environment or {project_file}): " + "; ".join(problems)
+
+
+def _did_you_mean(name: str) -> str:
+    match = difflib.get_close_matches(name, list(Settings.model_fields), n=1)
+    return f"; did you mean {match[0]!r}?" if match else ""
+
+
+def unknown_environment_settings() -> list[str]:
+    """Return `BT2TWENTY_*` variables that name no setting, with the nearest setting, if any."""
+    known = {ENV_PREFIX + name.upper() for name in Settings.model_fields}
+    known |= {"BT2TWENTY_TWENTY_URL", "BT2TWENTY_LLM_API_KEY"}
+    found = []
+    for variable in sorted(os.environ):
+        if variable.startswith(ENV_PREFIX) and variable not in known:
+            guess = _did_you_mean(variable.removeprefix(ENV_PREFIX).lower())
+            found.append(f"{variable}{guess}")
+    return found

@@ -81,3 +81,12 @@ def test_missing_profile_says_discover(tmp_path: Path) -> None:
     result = runner.invoke(app, ["map", "propose", "--project", str(tmp_path)])
     assert result.exit_code == 2
     assert "bt2twenty discover" in result.output
+
+
+def test_mistyped_project_named(tmp_path: Path) -> None:
+    result = runner.invoke(app, ["map", "show", "--project", str(tmp_path / "acm")])
+    assert result.exit_code == 2
+    assert "Project folder not found" in result.output
+    status = runner.invoke(app, ["status", "--project", str(tmp_path / "acm")])
+    assert status.exit_code == 2
+    assert "Project folder not found" in status.output

@@ -112,6 +112,9 @@ def status_command(
     """
     settings = load_settings(project)
     path = journal_path(settings)
+    if not project.is_dir():
+        output.error(f"Project folder not found: {project}. Check the --project path.")
+        raise typer.Exit(2)
     if not path.is_file():
         output.info(f"No migration has run in {project} yet (no {path.name}).")
         return

@@ -57,10 +57,15 @@ def load_mapping(path: Path) -> Mapping:
 
 def load_document(path: Path) -> Any:
     """Read the YAML document with its comments, or raise naming the line and column."""
+    if not path.parent.is_dir():
+        raise MappingFileError(
+            f"Project folder not found: {path.parent}.",
+            hint="Check the --project path; `bt2twenty discover SOURCE --out FOLDER` creates one.",
+        )
     if not path.is_file():
         raise MappingFileError(
             f"Mapping file not found: {path}.",
-            hint="Run `bt2twenty map propose` to write one.",
+            hint=f"Run `bt2twenty map propose --project {path.parent}` to write one.",
         )
     try:
         document = _yaml().load(path.read_text(encoding="utf-8"))

@@ -111,8 +111,12 @@ def main() -> None:
             sandbox.clear_request_log()
             seconds, peak, stdout = run_child(project, sandbox.url, args.limit)
             records = loaded_records(stdout)
-            statuses = [entry[2] for entry in sandbox.request_log]
-            requests = len(sandbox.request_log)
+            log = list(sandbox.request_log)
+            statuses = [entry[2] for entry in log]
+            requests = len(log)
+            batch_times = [entry[3] for entry in log if "/rest/batch/" in entry[1]]
+            window = batch_times[-1] - batch_times[0] if len(batch_times) > 1 else seconds
+            window_requests = sum(1 for e in log if batch_times[0] <= e[3] <= batch_times[-1])
         per_minute = records / seconds * 60
         bound = args.limit * BATCH
         print(f"rate run: {records} records in {seconds:.1f} s at {args.limit} requests/min")
@@ -122,6 +126,10 @@ def main() -> None:
         request_ratio = requests / seconds * 60 / args.limit
         print(f"  requests / limit    {request_ratio:.3f} (the child's setup included)")
         print(f"  429 answers         {statuses.count(429)}")
+        in_window = records / window * 60
+        print(f"  from first to last batch ({window:.1f} s, the child's start-up left out):")
+        print(f"    records per minute  {in_window:.0f}, ratio {in_window / bound:.3f}")
+        print(f"    requests / limit    {window_requests / window * 60 / args.limit:.3f}")
         print(f"  peak memory         {peak} MiB")
 
         for scale in args.memory_scales:

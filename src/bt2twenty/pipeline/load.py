@@ -21,7 +21,8 @@ from typing import Any
 from bt2twenty.errors import ConfigError, FatalError
 from bt2twenty.journal import Journal, Origin, RunKind, RunStatus
 from bt2twenty.journal import PhaseCounts as JournalPhaseCounts
-from bt2twenty.mapping.target import schema_from_metadata
+from bt2twenty.mapping.model import Mapping, ObjectMapping
+from bt2twenty.mapping.target import TargetSchema, schema_from_metadata
 from bt2twenty.mapping.workflow import check_confirmed, load_profile
 from bt2twenty.pipeline.members import MemberDirectory
 from bt2twenty.pipeline.order import plan_load_order
@@ -166,8 +167,8 @@ def _run(
     settings: Settings,
     client: TwentyClient,
     journal: Journal,
-    mapping: Any,
-    schema: Any,
+    mapping: Mapping,
+    schema: TargetSchema,
     export_path: Path,
     *,
     profile: dict[str, Any],
@@ -416,7 +417,7 @@ def _already_linked(
 
 
 def _report_skipped_objects(
-    mapping: Any,
+    mapping: Mapping,
     present: set[str],
     rows: Callable[[str], Iterator[dict[str, str]]],
 ) -> list[ObjectReport]:
@@ -433,7 +434,7 @@ def _report_skipped_objects(
     return reports
 
 
-def _unsupported_rule(object_mapping: Any) -> str | None:
+def _unsupported_rule(object_mapping: ObjectMapping) -> str | None:
     for entry in object_mapping.columns.values():
         if not entry.skip and entry.transform in UNSUPPORTED_TRANSFORMS:
             return str(UNSUPPORTED_TRANSFORMS[entry.transform])

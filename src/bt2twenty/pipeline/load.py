@@ -20,7 +20,6 @@ from typing import Any
 
 from bt2twenty.errors import ConfigError, FatalError
 from bt2twenty.journal import Journal, Origin, RunKind, RunStatus
-from bt2twenty.journal import PhaseCounts as JournalPhaseCounts
 from bt2twenty.mapping.model import Mapping, ObjectMapping
 from bt2twenty.mapping.target import TargetSchema, schema_from_metadata
 from bt2twenty.mapping.workflow import check_confirmed, load_profile
@@ -182,6 +181,11 @@ def _run(
     run = journal.start_run(kind, options={"sample": sample, "only": list(only or [])})
     result = LoadResult(run_id=run.id, kind=kind.value, resumed_batches=resumed)
     order = plan_load_order(mapping)
+    # Discovery counted every object's rows; reading each file again for a progress total
+    # would cost a whole extra pass over the export.
+    row_counts = {
+        obj["name"]: int(obj.get("rows_yielded", 0)) for obj in profile.get("objects", [])
+    }
     objects = [name for name in order.objects if not only or name in only]
 
     with open_export(export_path) as export, ExitStack() as resources:
@@ -218,7 +222,9 @@ def _run(
         )
         try:
             for name in objects:
-                report = _load_object(context, name, rows, chosen, order.deferred_links, on_phase)
+                report = _load_object(
+                    context, name, rows, chosen, order.deferred_links, on_phase, row_counts
+                )
                 result.objects.append(report)
                 if stop.is_set():
                     break
@@ -272,6 +278,7 @@ def _load_object(
     chosen: dict[str, set[str]] | None,
     deferred_links: dict[str, list[str]],
     on_phase: Callable[[str, int], Callable[[int], None]] | None,
+    row_counts: dict[str, int],
 ) -> ObjectReport:
     object_mapping = context.mapping.objects[name]
     target_name = object_mapping.target or ""
@@ -280,14 +287,11 @@ def _load_object(
     )
     unsupported = _unsupported_rule(object_mapping)
     if unsupported is not None:
-        counts = PhaseCounts()
-        for _row in rows(name):
-            counts.read += 1
-            counts.skip(unsupported)
+        counts = _count_skipped(rows(name), unsupported)
         return _finish(context, phase.id, name, target_name, counts, reconcile=False)
 
     loader = PhaseLoader(context, name, deferred_columns=deferred_links.get(name, ()))
-    total = sum(1 for _ in rows(name))
+    total = row_counts.get(name, 0)
     context.on_progress = on_phase(name, total) if on_phase else (lambda _count: None)
     selected = chosen.get(name) if chosen is not None else None
 
@@ -328,12 +332,7 @@ def _finish(
     context.journal.finish_phase(
         phase_id,
         status=status,
-        counts=JournalPhaseCounts(
-            read=counts.read,
-            loaded=counts.loaded,
-            skipped=counts.skipped,
-            quarantined=counts.quarantined,
-        ),
+        counts=counts.for_journal(),
     )
     if reconcile and not context.stop.is_set():
         target = context.schema.objects[target_name]
@@ -399,12 +398,7 @@ def _resend_missing(
     context.journal.finish_phase(
         phase.id,
         status=RunStatus.COMPLETED,
-        counts=JournalPhaseCounts(
-            read=counts.read,
-            loaded=counts.loaded,
-            skipped=counts.skipped,
-            quarantined=counts.quarantined,
-        ),
+        counts=counts.for_journal(),
     )
 
 
@@ -414,6 +408,15 @@ def _already_linked(
     """Whether the record already has these links, so a repeated run sends no update."""
     current = context.client.records.get(objects_path, record_id)
     return all(current.get(key) == value for key, value in changes.items())
+
+
+def _count_skipped(rows: Iterator[dict[str, str]], rule: str) -> PhaseCounts:
+    """Count every row as read and skipped by `rule`, so the object still reconciles."""
+    counts = PhaseCounts()
+    for _row in rows:
+        counts.read += 1
+        counts.skip(rule)
+    return counts
 
 
 def _report_skipped_objects(
@@ -426,10 +429,7 @@ def _report_skipped_objects(
     for name, object_mapping in mapping.objects.items():
         if not object_mapping.skip or name not in present:
             continue
-        counts = PhaseCounts()
-        for _row in rows(name):
-            counts.read += 1
-            counts.skip(f"not migrated: {object_mapping.skip}")
+        counts = _count_skipped(rows(name), f"not migrated: {object_mapping.skip}")
         reports.append(ObjectReport(name, "(none)", counts))
     return reports
 

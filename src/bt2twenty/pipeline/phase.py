@@ -16,6 +16,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from bt2twenty.journal import BatchItem, BatchOperation, Journal, Origin
+from bt2twenty.journal import PhaseCounts as JournalPhaseCounts
 from bt2twenty.journal.models import derive_record_id
 from bt2twenty.mapping.model import Mapping
 from bt2twenty.mapping.target import TargetObject, TargetSchema
@@ -47,6 +48,12 @@ class PhaseCounts:
     def is_balanced(self) -> bool:
         """Whether every row read is accounted for."""
         return self.read == self.loaded + self.skipped + self.quarantined
+
+    def for_journal(self) -> JournalPhaseCounts:
+        """Return the counts the journal keeps for a phase."""
+        return JournalPhaseCounts(
+            read=self.read, loaded=self.loaded, skipped=self.skipped, quarantined=self.quarantined
+        )
 
     def skip(self, rule: str) -> None:
         self.skipped += 1

@@ -15,12 +15,11 @@ from typing import Any, Literal
 
 from bt2twenty.mapping.model import ColumnMapping, Mapping, ObjectMapping, ValueMap
 from bt2twenty.mapping.target import TargetObject, TargetSchema
+from bt2twenty.transform.payload import BLUETRAIT_ID_FIELD, UNPLACED_FIELD
 from bt2twenty.twenty.metadata import SelectOption
 
 logger = logging.getLogger(__name__)
 
-BLUETRAIT_ID_FIELD = "bluetraitId"
-UNPLACED_FIELD = "unplacedValues"
 StepKind = Literal["create_object", "create_field", "create_relation", "add_options"]
 _KIND_ORDER = {"create_object": 0, "create_field": 1, "create_relation": 2, "add_options": 3}
 

@@ -20,13 +20,6 @@ logger = logging.getLogger(__name__)
 Metadata = dict[str, Any]
 RelationType = Literal["MANY_TO_ONE", "ONE_TO_MANY"]
 
-# The 25 tag colours Twenty accepts for select options.
-OPTION_COLORS = (
-    "red", "ruby", "crimson", "tomato", "orange", "amber", "yellow", "lime", "grass", "green",
-    "jade", "mint", "turquoise", "cyan", "sky", "blue", "iris", "violet", "purple", "plum",
-    "pink", "bronze", "gold", "brown", "gray",
-)  # fmt: skip
-
 METADATA_PAGE_SIZE = 200
 
 

@@ -2,7 +2,7 @@
 
 1. Rate: a sample export of about RECORDS loadable rows is discovered, mapped, confirmed and its
    schema applied, then `bt2twenty run` loads tickets, notes and timesheets into a stand-in
-   limited to LIMIT requests per minute (the client is told the same limit). Printed: records
+   limited to LIMIT requests per minute (the client gets the same limit). Printed: records
    per minute during the load, as a ratio of LIMIT x 60 (Twenty's documented batch size).
 2. Memory: the same load, run as a child process, reports its peak resident set size, at the
    sizes given by --memory-scales (the export grows linearly with the scale).

@@ -26,8 +26,8 @@ from bt2twenty.sources.bluetrait.sample import write_sample_export
 
 logger = logging.getLogger(__name__)
 
-# The stand-in has no rate limit in the demo; the client gets a limit far above what
-# one machine sends, so the demo runs at full speed.
+# The stand-in has no rate limit in the demo. The client gets a limit far above what one
+# machine sends, so the demo runs at full speed.
 DEMO_RATE_LIMIT = 1_000_000
 
 

@@ -21,7 +21,7 @@ from bt2twenty.redaction import redact
 
 
 class Bt2TwentyError(Exception):
-    """Root of the tool's exceptions; `hint` says what to do next."""
+    """Root of the tool's exceptions; `hint` tells the operator what to do next."""
 
     hint: str = ""
 

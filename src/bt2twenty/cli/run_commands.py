@@ -106,7 +106,7 @@ def status_command(
     project: ProjectOption = Path("."),
     as_json: Annotated[bool, typer.Option("--json", help="Print JSON instead of text.")] = False,
 ) -> None:
-    """Print where the migration stands: runs, records per object, quarantine, pending batches.
+    """Print the migration's state: runs, records per object, quarantine, pending batches.
 
     Example: bt2twenty status --project ./acme --json
     """

@@ -43,7 +43,7 @@ def camel_case(text: str) -> str:
 
 
 def is_valid_name(name: str) -> bool:
-    """Whether Twenty would accept `name` for a new field or object."""
+    """Return whether Twenty would accept `name` for a new field or object."""
     return (
         len(name) <= MAX_NAME_LENGTH
         and NAME_PATTERN.match(name) is not None

@@ -31,7 +31,7 @@ PROFILE_FILE_NAME = "source-profile.json"
 
 @dataclass(frozen=True)
 class ProposeResult:
-    """What `propose` wrote and how sure it was."""
+    """The outcome of `propose`: the file written, the mapping and its uncertain entries."""
 
     path: Path
     mapping: Mapping
@@ -48,7 +48,7 @@ class ConfirmResult:
 
 
 def mapping_path(settings: Settings) -> Path:
-    """Where the project's mapping file lives."""
+    """Return the path of the project's mapping file."""
     return settings.project_dir / MAPPING_FILE_NAME
 
 

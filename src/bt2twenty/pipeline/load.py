@@ -36,7 +36,7 @@ from bt2twenty.twenty import TwentyClient
 logger = logging.getLogger(__name__)
 
 JOURNAL_FILE_NAME = "journal.sqlite"
-# Transforms this version of the loader cannot apply yet; objects that need them are skipped
+# Transforms this version of the loader cannot apply yet. Objects that need them are skipped
 # by a named rule, so their rows are still accounted for.
 UNSUPPORTED_TRANSFORMS = {
     "file_upload": "attachment files are uploaded by the attachment step, not in this version",
@@ -54,7 +54,7 @@ class ObjectReport:
     in_twenty: int | None = None
 
     def line(self) -> str:
-        """The reconciliation line: rows read = loaded + skipped + quarantined."""
+        """Return the reconciliation line: rows read = loaded + skipped + quarantined."""
         c = self.counts
         sent = c.loaded - c.unchanged - c.linked
         skipped = f"{c.skipped} skipped"
@@ -405,7 +405,7 @@ def _resend_missing(
 def _already_linked(
     context: PhaseContext, objects_path: str, record_id: str, changes: dict[str, str]
 ) -> bool:
-    """Whether the record already has these links, so a repeated run sends no update."""
+    """Return whether the record already has these links, so a repeated run sends no update."""
     current = context.client.records.get(objects_path, record_id)
     return all(current.get(key) == value for key, value in changes.items())
 

@@ -1,5 +1,5 @@
 """Twenty's HTTP errors as exceptions, each joined to the branch of the tool's error tree that
-says what to do about it.
+names what to do about it.
 
     TwentyApiError                                  any error response from Twenty
     ├── TwentyAuthError (ConfigError)               401/403: fix the API key or its role

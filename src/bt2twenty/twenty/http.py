@@ -1,10 +1,10 @@
 """Send one request to Twenty: rate limited, retried when that is safe, errors parsed.
 
 Each request waits for the rate limiter, is sent with the API key as a bearer token, and is
-logged as one INFO line (method, path, status, milliseconds) with no secret in it. Answers are
-handled by the status table in `errors.STATUS_ACTIONS`: 429, 5xx, timeouts and dropped
+logged as one INFO line (method, path, status, milliseconds) with no secret in it. Responses
+are handled by the status table in `errors.STATUS_ACTIONS`. 429, 5xx, timeouts and dropped
 connections are retried with exponential backoff and jitter (429s after the server's
-`Retry-After`), everything else is raised at once.
+`Retry-After`). Everything else is raised at once.
 """
 
 from __future__ import annotations
@@ -34,8 +34,8 @@ logger = logging.getLogger(__name__)
 
 JsonBody = dict[str, Any] | list[Any]
 
-# Refused connections in a row after which the URL is taken to be wrong rather than the
-# server briefly down; retrying longer would only delay the message.
+# Refused connections in a row after which the URL is taken to be wrong, not the server
+# briefly down. Retrying longer would only delay the message.
 MAX_REFUSED_CONNECTIONS = 3
 
 # Seconds in each `periodUnit` a Twenty 2.x 429 body can name.

@@ -87,7 +87,7 @@ class ExportObject:
 
 
 class ApiRowSource(Protocol):
-    """What the export needs of the Bluetrait API client to read objects from it."""
+    """The part of the Bluetrait API client the export uses to read objects from it."""
 
     def covered_files(self) -> list[str]: ...
 

@@ -110,7 +110,7 @@ def discover(
     """Read every row of the export at `source`; write the profile and scope into `out_dir`.
 
     With `api`, the objects the Bluetrait API covers are read from it and the rest from the
-    files (a hybrid source); each object's `source` in the profile says which, and `api_url`
+    files (a hybrid source); each object's `source` in the profile records which, and `api_url`
     is recorded so later stages read the same way.
 
     Writes ``source-profile.json``, ``scope.md``, ``scope.html`` and, when rows are rejected,

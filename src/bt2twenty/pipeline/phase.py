@@ -23,7 +23,7 @@ from bt2twenty.mapping.target import TargetObject, TargetSchema
 from bt2twenty.pipeline.members import MemberDirectory
 from bt2twenty.pipeline.preflight import ExistingMatch, find_existing, unique_keys_for
 from bt2twenty.pipeline.sender import BatchSender, payload_hash
-from bt2twenty.transform.dedupe import CompanyNames, PersonEmails, SharedDomains
+from bt2twenty.transform.dedupe import SourceDuplicates
 from bt2twenty.transform.payload import BuiltRecord, RecordBuilder
 from bt2twenty.transform.validation import validate_payload
 from bt2twenty.twenty import TwentyClient
@@ -122,15 +122,12 @@ class PhaseLoader:
         self._sender = BatchSender(
             context.client, context.journal, run_id=context.run_id, on_rejected=self._rejected
         )
-        settings = context.mapping.settings
-        self._company_names = CompanyNames(settings.duplicate_company_policy)
-        self._emails = PersonEmails(settings.duplicate_email_policy)
-        self._domains: SharedDomains | None = None
+        self._duplicates = SourceDuplicates(self.target.name_singular, context.mapping.settings)
 
     def load(self, rows: Callable[[], Iterator[dict[str, str]]], *, phase_id: int) -> PhaseCounts:
         """Load every row `rows()` yields; returns the counts once all batches have finished."""
-        if self.target.name_singular == "company":
-            self._domains = self._scan_shared_domains(rows())
+        if self._duplicates.needs_scan:
+            self._duplicates.scan(self._builder.build(row) for row in rows())
 
         pending: list[BuiltRecord] = []
         futures: list[Future[None]] = []
@@ -174,17 +171,11 @@ class PhaseLoader:
         return record
 
     def _dedupe(self, record: BuiltRecord) -> BuiltRecord | None:
-        if self.target.name_singular == "company":
-            record = self._company_names.apply(record)
-            if self._domains is not None:
-                record = self._domains.apply(record)
-        if self.target.name_singular == "person":
-            outcome = self._emails.apply(record)
-            record = outcome.record
-            if outcome.linked_to is not None and not record.is_rejected:
-                self._link(record, outcome.linked_to)
-                return None
-        return record
+        outcome = self._duplicates.apply(record)
+        if outcome.linked_to is not None and not outcome.record.is_rejected:
+            self._link(outcome.record, outcome.linked_to)
+            return None
+        return outcome.record
 
     def _is_unchanged(self, record: BuiltRecord) -> bool:
         if record.source_id in self._resend:
@@ -301,36 +292,15 @@ class PhaseLoader:
             self.counts.loaded += 1
 
     def _send_note_targets(self, records: list[BuiltRecord], phase_id: int) -> None:
-        columns = [
-            (column, entry)
-            for column, entry in self.object_mapping.columns.items()
-            if entry.transform == "note_target" and not entry.skip
-        ]
-        for column, entry in columns:
-            parent_object = str(entry.params.get("object", ""))
-            parent_target = self.context.mapping.objects[parent_object].target or ""
-            join_column = f"target{parent_target[:1].upper()}{parent_target[1:]}Id"
-            targets = []
-            for record in records:
-                parent_id = self._resolve(parent_object, record.deferred.get(column, "").strip())
-                if parent_id is None:
-                    continue
-                source_object = f"{self.source_object}.{column}"
-                targets.append(
-                    BuiltRecord(
-                        source_object=source_object,
-                        source_id=record.source_id,
-                        target_object="noteTarget",
-                        record_id=derive_record_id(
-                            self.context.journal.migration_id, source_object, record.source_id
-                        ),
-                        payload={"noteId": record.record_id, join_column: parent_id},
-                    )
-                )
-            for target in targets:
-                target.payload["id"] = target.record_id
-            if targets:
-                self._sender.send("noteTargets", targets, phase_id=phase_id)
+        targets = build_note_targets(
+            self.context.mapping,
+            self.source_object,
+            records,
+            resolve=self._resolve,
+            migration_id=self.context.journal.migration_id,
+        )
+        if targets:
+            self._sender.send("noteTargets", targets, phase_id=phase_id)
 
     def _resolve(self, source_object: str, source_id: str) -> str | None:
         if not source_id:
@@ -352,7 +322,44 @@ class PhaseLoader:
             self.counts.quarantined += 1
         self.context.on_progress(1)
 
-    def _scan_shared_domains(self, rows: Iterator[dict[str, str]]) -> SharedDomains:
-        built = (self._builder.build(row) for row in rows)
-        shared = SharedDomains.find_shared(built)
-        return SharedDomains(shared, self.context.mapping.settings.shared_domain_policy)
+
+def build_note_targets(
+    mapping: Mapping,
+    source_object: str,
+    records: Iterable[BuiltRecord],
+    *,
+    resolve: Callable[[str, str], str | None],
+    migration_id: str,
+) -> list[BuiltRecord]:
+    """Build the note targets that link each note of `records` to its parent record.
+
+    A `note_target` column names the parent's source object. Each target gets a deterministic
+    id from the column's pseudo source object (`ticket_notes.ticket_id`), so a resent batch
+    upserts the same target. Notes whose parent is not in Twenty get none.
+    """
+    columns = [
+        (column, entry)
+        for column, entry in mapping.objects[source_object].columns.items()
+        if entry.transform == "note_target" and not entry.skip
+    ]
+    targets = []
+    for column, entry in columns:
+        parent_object = str(entry.params.get("object", ""))
+        parent_target = mapping.objects[parent_object].target or ""
+        join_column = f"target{parent_target[:1].upper()}{parent_target[1:]}Id"
+        target_source_object = f"{source_object}.{column}"
+        for record in records:
+            parent_id = resolve(parent_object, record.deferred.get(column, "").strip())
+            if parent_id is None:
+                continue
+            record_id = derive_record_id(migration_id, target_source_object, record.source_id)
+            targets.append(
+                BuiltRecord(
+                    source_object=target_source_object,
+                    source_id=record.source_id,
+                    target_object="noteTarget",
+                    record_id=record_id,
+                    payload={"id": record_id, "noteId": record.record_id, join_column: parent_id},
+                )
+            )
+    return targets

@@ -88,6 +88,7 @@ def _register_commands() -> None:
         sample_commands,
         sandbox_commands,
         schema_commands,
+        verify_commands,
     )
 
     modules = (
@@ -97,6 +98,7 @@ def _register_commands() -> None:
         map_commands,
         schema_commands,
         run_commands,
+        verify_commands,
         sample_commands,
         sandbox_commands,
     )

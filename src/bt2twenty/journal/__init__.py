@@ -10,7 +10,7 @@ the file and a migration id, or reads them back, and migrates the schema forward
 - batches (`add_batch`, `mark_sent`, `mark_confirmed`, `mark_failed`, `batch`, `batches`,
   `unconfirmed_batches`), each journaled before it is sent. A confirmation and its id-map
   rows commit together;
-- the id map (`target_id`, `lookup_many`, `id_map_entry`, `id_map_entries`,
+- the id map (`target_id`, `lookup_many`, `id_map_entry`, `entry_for_target`, `id_map_entries`,
   `count_by_object`, `mark_rolled_back`): source row to Twenty record, with its origin;
 - before-images (`save_before_image`, where the first write wins, `before_image`,
   `before_images`, `mark_restored`);

@@ -13,24 +13,22 @@ from __future__ import annotations
 import logging
 import threading
 from collections.abc import Callable, Iterator, Sequence
-from contextlib import ExitStack
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from bt2twenty.errors import ConfigError, FatalError
+from bt2twenty.errors import FatalError
 from bt2twenty.journal import Journal, Origin, RunKind, RunStatus
 from bt2twenty.mapping.model import Mapping, ObjectMapping
 from bt2twenty.mapping.target import TargetSchema, schema_from_metadata
 from bt2twenty.mapping.workflow import check_confirmed, load_profile
 from bt2twenty.pipeline.members import MemberDirectory
 from bt2twenty.pipeline.order import plan_load_order
-from bt2twenty.pipeline.phase import PhaseContext, PhaseCounts, PhaseLoader
+from bt2twenty.pipeline.phase import PhaseContext, PhaseCounts, PhaseLoader, SourceLookup
 from bt2twenty.pipeline.reconcile import missing_records_error, reconcile_target
 from bt2twenty.pipeline.sample import choose_sample
+from bt2twenty.pipeline.source import export_path_for, opened_source
 from bt2twenty.settings import Settings
-from bt2twenty.sources.bluetrait import open_export
-from bt2twenty.sources.bluetrait.api_client import BluetraitApiClient
 from bt2twenty.twenty import TwentyClient
 
 logger = logging.getLogger(__name__)
@@ -136,12 +134,7 @@ def run_load(
         schema = schema_from_metadata(client.metadata.list_objects(), client.metadata.list_fields())
         mapping, _lock = check_confirmed(settings, schema=schema)
         profile = load_profile(settings)
-        export_path = source or Path(profile.get("source", {}).get("path", ""))
-        if not export_path.exists():
-            raise ConfigError(
-                f"Source export not found: {export_path}.",
-                hint="Pass --source with the export folder or ZIP that discover read.",
-            )
+        export_path = export_path_for(profile, source)
 
         journal = Journal.open(journal_path(settings))
         try:
@@ -188,14 +181,7 @@ def _run(
     }
     objects = [name for name in order.objects if not only or name in only]
 
-    with open_export(export_path) as export, ExitStack() as resources:
-        api = _api_for_profile(settings, profile)
-        if api is not None:
-            resources.callback(api.close)
-            api_objects = [
-                o["name"] for o in profile.get("objects", []) if o.get("source") == "api"
-            ]
-            export.use_api(api, objects=api_objects)
+    with opened_source(settings, profile, export_path) as export:
 
         def rows(name: str) -> Iterator[dict[str, str]]:
             return (row.values for row in export.iter_rows(name))
@@ -219,6 +205,7 @@ def _run(
             batch_size=client.records.max_batch_size,
             era=client.profile.era,
             stop=stop,
+            lookup=SourceLookup(rows),
         )
         try:
             for name in objects:
@@ -245,14 +232,6 @@ def _run(
     status = RunStatus.INTERRUPTED if result.interrupted else RunStatus.COMPLETED
     journal.finish_run(run.id, status=status, summary=result.as_json())
     return result
-
-
-def _api_for_profile(settings: Settings, profile: dict[str, Any]) -> BluetraitApiClient | None:
-    """Return a Bluetrait API client when discovery read some objects from the API."""
-    api_url = profile.get("source", {}).get("api_url")
-    if not api_url or not any(o.get("source") == "api" for o in profile.get("objects", [])):
-        return None
-    return BluetraitApiClient.from_settings(settings.model_copy(update={"bluetrait_url": api_url}))
 
 
 def _close_interrupted(journal: Journal) -> int:

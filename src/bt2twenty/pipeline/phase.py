@@ -75,18 +75,25 @@ class PhaseContext:
     era: str
     on_progress: Callable[[int], None] = lambda _count: None
     stop: threading.Event = field(default_factory=threading.Event)
-    rows: Callable[[str], Iterator[dict[str, str]]] | None = None
-    lookups: dict[tuple[str, str], dict[str, str]] = field(default_factory=dict)
+    lookup: Callable[[str, str, str], str | None] = lambda _object, _column, _source_id: None
 
-    def lookup(self, source_object: str, column: str, source_id: str) -> str | None:
-        """Return `column` of the `source_object` row with `source_id`, read once per run."""
+
+class SourceLookup:
+    """Columns of other source objects by row id, each column read once per run on first use."""
+
+    def __init__(self, rows: Callable[[str], Iterator[dict[str, str]]]) -> None:
+        self._rows = rows
+        self._tables: dict[tuple[str, str], dict[str, str]] = {}
+
+    def __call__(self, source_object: str, column: str, source_id: str) -> str | None:
+        """Return `column` of the `source_object` row with `source_id`, or None."""
         key = (source_object, column)
-        if key not in self.lookups:
+        if key not in self._tables:
             table: dict[str, str] = {}
-            for row in self.rows(source_object) if self.rows else ():
+            for row in self._rows(source_object):
                 table[row.get("id", "").strip()] = row.get(column, "")
-            self.lookups[key] = table
-        return self.lookups[key].get(source_id)
+            self._tables[key] = table
+        return self._tables[key].get(source_id)
 
 
 class PhaseLoader:

@@ -22,6 +22,7 @@ from bt2twenty.journal import Journal, Origin, RunKind, RunStatus
 from bt2twenty.mapping.model import Mapping, ObjectMapping
 from bt2twenty.mapping.target import TargetSchema, schema_from_metadata
 from bt2twenty.mapping.workflow import check_confirmed, load_profile
+from bt2twenty.pipeline.derived import load_derived
 from bt2twenty.pipeline.members import MemberDirectory
 from bt2twenty.pipeline.order import plan_load_order
 from bt2twenty.pipeline.phase import PhaseContext, PhaseCounts, PhaseLoader, SourceLookup
@@ -217,6 +218,9 @@ def _run(
                     break
             if not stop.is_set():
                 _link_deferred(context, order.deferred_links, objects, rows, chosen)
+            if not stop.is_set() and not only:
+                for label, target_name, counts in load_derived(context, rows, present):
+                    result.objects.append(ObjectReport(label, target_name, counts))
             if not stop.is_set() and not only:
                 result.objects.extend(_report_skipped_objects(mapping, present, rows))
         except KeyboardInterrupt:

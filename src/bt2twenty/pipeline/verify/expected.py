@@ -248,28 +248,32 @@ class ExpectationBuilder:
             resolve=self._resolve,
             migration_id=self.journal.migration_id,
         )
-        expected = []
-        for target in targets:
-            entry = self.journal.id_map_entry(target.source_object, target.source_id)
-            if not _is_written(entry):
-                continue
-            assert entry is not None
-            expected.append(
-                ExpectedRecord(
-                    target.source_object,
-                    target.source_id,
-                    entry.target_object,
-                    entry.target_id,
-                    target.payload,
-                    entry.payload_hash != payload_hash(target.payload),
-                )
-            )
-        return expected
+        return [
+            expected
+            for target in targets
+            if (expected := expected_from_journal(self.journal, target)) is not None
+        ]
 
     def _resolve(self, source_object: str, source_id: str) -> str | None:
         if not source_id:
             return None
         return self.journal.target_id(source_object, source_id)
+
+
+def expected_from_journal(journal: Journal, record: BuiltRecord) -> ExpectedRecord | None:
+    """Return the record as expected in Twenty if the journal says it was written, else None."""
+    entry = journal.id_map_entry(record.source_object, record.source_id)
+    if not _is_written(entry):
+        return None
+    assert entry is not None
+    return ExpectedRecord(
+        record.source_object,
+        record.source_id,
+        entry.target_object,
+        entry.target_id,
+        record.payload,
+        entry.payload_hash != payload_hash(record.payload),
+    )
 
 
 def _is_written(entry: Any) -> bool:

@@ -22,6 +22,7 @@ from bt2twenty.journal import Journal, RunKind, RunStatus
 from bt2twenty.mapping.model import Mapping
 from bt2twenty.mapping.target import TargetSchema, schema_from_metadata
 from bt2twenty.mapping.workflow import check_confirmed, load_profile
+from bt2twenty.pipeline.derived import article_note_targets, device_notes
 from bt2twenty.pipeline.load import UNSUPPORTED_TRANSFORMS, journal_path
 from bt2twenty.pipeline.members import MemberDirectory
 from bt2twenty.pipeline.order import plan_load_order
@@ -32,11 +33,13 @@ from bt2twenty.pipeline.verify.expected import (
     ExpectedRecord,
     ExpectedStore,
     SpotSample,
+    expected_from_journal,
 )
 from bt2twenty.pipeline.verify.readback import Finding, ObjectReadBack, ObjectVerification
 from bt2twenty.reports.verification import FindingsCsv, SpotCheckEntry, write_verification
 from bt2twenty.settings import Settings
 from bt2twenty.sources.bluetrait.export import BluetraitExport
+from bt2twenty.transform.payload import BuiltRecord
 from bt2twenty.twenty import TwentyClient
 
 logger = logging.getLogger(__name__)
@@ -191,8 +194,37 @@ def _collect_expected(
                     sample.offer(record, row)
             advance(1)
         samples.append(sample)
+
+    for built in _derived_records(journal, mapping, schema, rows, present, lookup):
+        derived = expected_from_journal(journal, built)
+        if derived is not None:
+            store.add(derived)
     store.flush()
     return samples
+
+
+def _derived_records(
+    journal: Journal,
+    mapping: Mapping,
+    schema: TargetSchema,
+    rows: Callable[[str], Iterator[dict[str, str]]],
+    present: set[str],
+    lookup: SourceLookup,
+) -> Iterator[BuiltRecord]:
+    """Yield the device notes, their targets and the article links, as the loader built them."""
+
+    def resolve(source_object: str, source_id: str) -> str | None:
+        return journal.target_id(source_object, source_id) if source_id else None
+
+    migration_id = journal.migration_id
+    for note, target in device_notes(
+        mapping, schema, rows, present, resolve=resolve, migration_id=migration_id
+    ):
+        yield note
+        yield target
+    yield from article_note_targets(
+        mapping, rows, present, resolve=resolve, lookup=lookup, migration_id=migration_id
+    )
 
 
 def _read_back(

@@ -218,12 +218,14 @@ class RecordBuilder:
         pointed_object = str(entry.params.get("object", ""))
         target_id = self._resolve(pointed_object, reference)
         if target_id is None:
+            # The link stays empty, and the reference is kept in the unplaced values.
             return [
                 flag(
                     "ORPHAN_REFERENCE",
                     f"{column} {reference} points at no {pointed_object} row; the link is left "
                     "empty",
-                )
+                ),
+                flag("VALUE_NOT_PLACED", f"{column}: {reference} (no such {pointed_object} row)"),
             ]
         payload[f"{entry.target}Id"] = target_id
         return []

@@ -23,6 +23,7 @@ from bt2twenty.mapping.model import Mapping, ObjectMapping
 from bt2twenty.mapping.target import TargetSchema, schema_from_metadata
 from bt2twenty.mapping.workflow import check_confirmed, load_profile
 from bt2twenty.pipeline.derived import load_derived
+from bt2twenty.pipeline.invitations import InvitationOutcome, invite_staff
 from bt2twenty.pipeline.members import MemberDirectory
 from bt2twenty.pipeline.order import plan_load_order
 from bt2twenty.pipeline.phase import PhaseContext, PhaseCounts, PhaseLoader, SourceLookup
@@ -98,6 +99,7 @@ class LoadResult:
     objects: list[ObjectReport] = field(default_factory=list)
     interrupted: bool = False
     unmatched_users: dict[str, str] = field(default_factory=dict)
+    invitations: InvitationOutcome | None = None
     resumed_batches: int = 0
 
     @property
@@ -113,6 +115,7 @@ class LoadResult:
             "resumed_batches": self.resumed_batches,
             "objects": [report.as_json() for report in self.objects],
             "unmatched_users": self.unmatched_users,
+            "invitations": self.invitations.as_json() if self.invitations else None,
         }
 
 
@@ -129,6 +132,7 @@ def run_load(
     only: Sequence[str] | None = None,
     on_phase: Callable[[str, int], Callable[[int], None]] | None = None,
     stop: threading.Event | None = None,
+    invite: bool = False,
 ) -> LoadResult:
     """Load the confirmed mapping's records into Twenty; see the module docstring."""
     with TwentyClient.from_settings(settings) as client:
@@ -151,6 +155,7 @@ def run_load(
                 only=only,
                 on_phase=on_phase,
                 stop=stop or threading.Event(),
+                invite=invite,
             )
         finally:
             journal.close()
@@ -169,6 +174,7 @@ def _run(
     only: Sequence[str] | None,
     on_phase: Callable[[str, int], Callable[[int], None]] | None,
     stop: threading.Event,
+    invite: bool,
 ) -> LoadResult:
     kind = RunKind.SAMPLE if sample else RunKind.LOAD
     resumed = _close_interrupted(journal)
@@ -189,11 +195,12 @@ def _run(
 
         present = {item.name for item in export.objects()}
         users = list(rows("users")) if "users" in present else []
+        workspace_members = list(client.records.iterate("workspaceMembers"))
         members = MemberDirectory.build(
-            client.records.iterate("workspaceMembers"),
-            users,
-            fallback_email=mapping.settings.fallback_owner,
+            workspace_members, users, fallback_email=mapping.settings.fallback_owner
         )
+        if invite:
+            result.invitations = invite_staff(client, journal, users, set(members.member_by_email))
         chosen = choose_sample(mapping, objects, rows, sample) if sample else None
         context = PhaseContext(
             client=client,

@@ -27,7 +27,7 @@ INVITATION_BATCH = 20
 
 @dataclass
 class InvitationOutcome:
-    """Which Bluetrait users were invited, and why the others were not."""
+    """The Bluetrait users invited, and the reason each other user was not."""
 
     invited: list[str] = field(default_factory=list)
     already_members: list[str] = field(default_factory=list)

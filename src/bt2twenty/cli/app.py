@@ -81,6 +81,7 @@ def _register_commands() -> None:
     """Import the verb modules, each of which adds its commands to `app`."""
     from bt2twenty.cli import (
         config_commands,
+        delta_commands,
         demo_commands,
         discover_commands,
         map_commands,
@@ -99,6 +100,7 @@ def _register_commands() -> None:
         schema_commands,
         run_commands,
         verify_commands,
+        delta_commands,
         sample_commands,
         sandbox_commands,
     )

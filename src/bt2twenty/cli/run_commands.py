@@ -57,7 +57,7 @@ def run_command(
     """
     settings = load_settings(project, twenty_url=twenty_url, concurrency=concurrency)
     stop = threading.Event()
-    previous = signal.signal(signal.SIGINT, _stop_handler(stop))
+    previous = signal.signal(signal.SIGINT, stop_handler(stop))
     try:
         with output.progress() as bar:
 
@@ -110,7 +110,7 @@ def _warn_unmatched(unmatched: dict[str, str]) -> None:
     )
 
 
-def _stop_handler(stop: threading.Event) -> Callable[[int, FrameType | None], None]:
+def stop_handler(stop: threading.Event) -> Callable[[int, FrameType | None], None]:
     def handle(_signal: int, _frame: FrameType | None) -> None:
         if stop.is_set():
             raise KeyboardInterrupt

@@ -14,6 +14,7 @@ import logging
 import threading
 from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass, field
+from datetime import timedelta
 from pathlib import Path
 from typing import Any
 
@@ -22,6 +23,7 @@ from bt2twenty.journal import Journal, Origin, RunKind, RunStatus
 from bt2twenty.mapping.model import Mapping, ObjectMapping
 from bt2twenty.mapping.target import TargetSchema, schema_from_metadata
 from bt2twenty.mapping.workflow import check_confirmed, load_profile
+from bt2twenty.pipeline.changes import ModifiedWindow
 from bt2twenty.pipeline.derived import load_derived
 from bt2twenty.pipeline.invitations import InvitationOutcome, invite_staff
 from bt2twenty.pipeline.members import MemberDirectory
@@ -100,6 +102,10 @@ class LoadResult:
     interrupted: bool = False
     unmatched_users: dict[str, str] = field(default_factory=dict)
     invitations: InvitationOutcome | None = None
+    only: list[str] = field(default_factory=list)
+    watermarks: dict[str, str] = field(default_factory=dict)
+    # Source ids read per object; filled by delta runs, which find deletions with them.
+    source_ids: dict[str, set[str]] = field(default_factory=dict)
     resumed_batches: int = 0
 
     @property
@@ -116,6 +122,8 @@ class LoadResult:
             "objects": [report.as_json() for report in self.objects],
             "unmatched_users": self.unmatched_users,
             "invitations": self.invitations.as_json() if self.invitations else None,
+            "only": self.only,
+            "watermarks": self.watermarks,
         }
 
 
@@ -133,8 +141,13 @@ def run_load(
     on_phase: Callable[[str, int], Callable[[int], None]] | None = None,
     stop: threading.Event | None = None,
     invite: bool = False,
+    delta: bool = False,
 ) -> LoadResult:
-    """Load the confirmed mapping's records into Twenty; see the module docstring."""
+    """Load the confirmed mapping's records into Twenty; see the module docstring.
+
+    A `delta` run skips the rows the source marks as unmodified since the previous full run
+    (see `changes`) and collects the source ids it read, so deletions can be found.
+    """
     with TwentyClient.from_settings(settings) as client:
         schema = schema_from_metadata(client.metadata.list_objects(), client.metadata.list_fields())
         mapping, _lock = check_confirmed(settings, schema=schema)
@@ -156,6 +169,7 @@ def run_load(
                 on_phase=on_phase,
                 stop=stop or threading.Event(),
                 invite=invite,
+                delta=delta,
             )
         finally:
             journal.close()
@@ -175,11 +189,14 @@ def _run(
     on_phase: Callable[[str, int], Callable[[int], None]] | None,
     stop: threading.Event,
     invite: bool,
+    delta: bool,
 ) -> LoadResult:
-    kind = RunKind.SAMPLE if sample else RunKind.LOAD
+    kind = RunKind.DELTA if delta else RunKind.SAMPLE if sample else RunKind.LOAD
     resumed = _close_interrupted(journal)
     run = journal.start_run(kind, options={"sample": sample, "only": list(only or [])})
-    result = LoadResult(run_id=run.id, kind=kind.value, resumed_batches=resumed)
+    result = LoadResult(
+        run_id=run.id, kind=kind.value, resumed_batches=resumed, only=list(only or [])
+    )
     order = plan_load_order(mapping)
     # Discovery counted every object's rows; reading each file again for a progress total
     # would cost a whole extra pass over the export.
@@ -214,6 +231,14 @@ def _run(
             era=client.profile.era,
             stop=stop,
             lookup=SourceLookup(rows),
+            window=(
+                ModifiedWindow.since_last_run(
+                    journal, overlap=timedelta(minutes=settings.delta_overlap_minutes)
+                )
+                if delta
+                else None
+            ),
+            source_ids={} if delta else None,
         )
         try:
             for name in objects:
@@ -239,6 +264,9 @@ def _run(
             raise
 
     result.interrupted = stop.is_set()
+    if not sample and not only:
+        result.watermarks = context.watermarks.as_json()
+    result.source_ids = context.source_ids or {}
     result.unmatched_users = dict(members.unmatched)
     status = RunStatus.INTERRUPTED if result.interrupted else RunStatus.COMPLETED
     journal.finish_run(run.id, status=status, summary=result.as_json())

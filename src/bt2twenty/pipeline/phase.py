@@ -20,6 +20,7 @@ from bt2twenty.journal import PhaseCounts as JournalPhaseCounts
 from bt2twenty.journal.models import derive_record_id
 from bt2twenty.mapping.model import Mapping
 from bt2twenty.mapping.target import TargetObject, TargetSchema
+from bt2twenty.pipeline.changes import ModifiedWindow, Watermarks
 from bt2twenty.pipeline.members import MemberDirectory
 from bt2twenty.pipeline.preflight import ExistingMatch, find_existing, unique_keys_for
 from bt2twenty.pipeline.sender import BatchSender, payload_hash
@@ -38,6 +39,9 @@ class PhaseCounts:
     read: int = 0
     loaded: int = 0
     unchanged: int = 0
+    # Rows found new or changed since the last run (sent, unless Twenty rejected them).
+    new: int = 0
+    changed: int = 0
     linked: int = 0
     skipped: int = 0
     quarantined: int = 0
@@ -76,6 +80,10 @@ class PhaseContext:
     on_progress: Callable[[int], None] = lambda _count: None
     stop: threading.Event = field(default_factory=threading.Event)
     lookup: Callable[[str, str, str], str | None] = lambda _object, _column, _source_id: None
+    window: ModifiedWindow | None = None
+    watermarks: Watermarks = field(default_factory=Watermarks)
+    # Source ids read per object, kept only when a delta needs them to find deletions.
+    source_ids: dict[str, set[str]] | None = None
 
 
 class SourceLookup:
@@ -157,6 +165,13 @@ class PhaseLoader:
 
     def _prepare(self, row: dict[str, str]) -> BuiltRecord | None:
         self.counts.read += 1
+        self._observe(row)
+        if self._is_untouched(row):
+            with self._lock:
+                self.counts.loaded += 1
+                self.counts.unchanged += 1
+            self.context.on_progress(1)
+            return None
         for column in self._deferred_columns:
             row = {**row, column: ""}
         record = self._dedupe(self._builder.build(row))
@@ -184,16 +199,41 @@ class PhaseLoader:
             return None
         return outcome.record
 
-    def _is_unchanged(self, record: BuiltRecord) -> bool:
-        if record.source_id in self._resend:
+    def _observe(self, row: dict[str, str]) -> None:
+        self.context.watermarks.observe(self.source_object, row)
+        if self.context.source_ids is not None:
+            source_id = row.get("id", "").strip()
+            self.context.source_ids.setdefault(self.source_object, set()).add(source_id)
+
+    def _is_untouched(self, row: dict[str, str]) -> bool:
+        """Whether a delta may skip the row: the source marks it unmodified and it is loaded.
+
+        Objects with duplicate policies are always rebuilt, because those policies depend on
+        every row before the current one (the second "Acme" becomes "Acme (2)").
+        """
+        window = self.context.window
+        if window is None or self._duplicates.is_stateful:
             return False
+        if not window.untouched(self.source_object, row):
+            return False
+        source_id = row.get("id", "").strip()
+        if source_id in self._resend:
+            return False
+        entry = self.context.journal.id_map_entry(self.source_object, source_id)
+        return entry is not None and entry.rolled_back_at is None and entry.deleted_at is None
+
+    def _is_unchanged(self, record: BuiltRecord) -> bool:
         entry = self.context.journal.id_map_entry(record.source_object, record.source_id)
-        return (
-            entry is not None
-            and entry.rolled_back_at is None
-            and entry.target_id == record.record_id
+        if entry is None or entry.rolled_back_at is not None:
+            self.counts.new += 1
+            return False
+        if record.source_id not in self._resend and (
+            entry.target_id == record.record_id
             and entry.payload_hash == payload_hash(record.payload)
-        )
+        ):
+            return True
+        self.counts.changed += 1
+        return False
 
     def _send(self, records: list[BuiltRecord], phase_id: int) -> None:
         records = self._apply_existing_policy(records, phase_id)

@@ -221,6 +221,11 @@ class SourceDuplicates:
         self._domains: SharedDomains | None = None
 
     @property
+    def is_stateful(self) -> bool:
+        """Whether a record's outcome depends on the records applied before it."""
+        return self.target_object in {"company", "person"}
+
+    @property
     def needs_scan(self) -> bool:
         """Whether `scan` must see every record before the first `apply`."""
         return self.target_object == "company"

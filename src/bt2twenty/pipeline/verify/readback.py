@@ -59,6 +59,8 @@ class ObjectVerification:
     missing: int = 0
     extra: int = 0
     outdated: int = 0
+    # Records whose source row was deleted in Bluetrait and that a delta left in Twenty.
+    kept_after_deletion: int = 0
     findings: list[Finding] = field(default_factory=list)
 
     @property
@@ -76,6 +78,7 @@ class ObjectVerification:
             "missing": self.missing,
             "extra": self.extra,
             "outdated": self.outdated,
+            "kept_after_deletion": self.kept_after_deletion,
             "clean": self.is_clean,
         }
 
@@ -93,6 +96,7 @@ class ObjectReadBack:
         on_finding: Callable[[Finding], None],
         on_record: Callable[[ExpectedRecord, dict[str, Any]], None] = lambda _e, _s: None,
         on_progress: Callable[[int], None] = lambda _count: None,
+        known_deletions: set[tuple[str, str]] | None = None,
     ) -> None:
         self._client = client
         self._journal = journal
@@ -101,6 +105,7 @@ class ObjectReadBack:
         self._on_finding = on_finding
         self._on_record = on_record
         self._on_progress = on_progress
+        self._known_deletions = known_deletions or set()
         self.result = ObjectVerification(target.name_singular)
 
     def run(self) -> ObjectVerification:
@@ -178,9 +183,12 @@ class ObjectReadBack:
         )
 
     def _extra(self, stored: dict[str, Any]) -> None:
-        self.result.extra += 1
         target_id = str(stored.get("id"))
         entry = self._journal.entry_for_target(self._target.name_singular, target_id)
+        if entry is not None and (entry.source_object, entry.source_id) in self._known_deletions:
+            self.result.kept_after_deletion += 1
+            return
+        self.result.extra += 1
         if entry is None:
             reason = "carries a Bluetrait id but this migration did not write it"
         elif entry.rolled_back_at is not None:

@@ -22,6 +22,7 @@ from bt2twenty.journal import Journal, RunKind, RunStatus
 from bt2twenty.mapping.model import Mapping
 from bt2twenty.mapping.target import TargetSchema, schema_from_metadata
 from bt2twenty.mapping.workflow import check_confirmed, load_profile
+from bt2twenty.pipeline.delta import known_deletions
 from bt2twenty.pipeline.derived import article_note_targets, device_notes
 from bt2twenty.pipeline.load import UNSUPPORTED_TRANSFORMS, journal_path
 from bt2twenty.pipeline.members import MemberDirectory
@@ -247,6 +248,7 @@ def _read_back(
         if expected.target_id in picked:
             stored_picks[expected.target_id] = stored
 
+    deleted = known_deletions(journal)
     folder = reports_dir(settings)
     with FindingsCsv(folder / f"verify-{result.run_id}.csv") as findings:
 
@@ -263,6 +265,7 @@ def _read_back(
                 on_finding=on_finding,
                 on_record=keep_pick,
                 on_progress=progress(f"reading {target.name_plural}", store.count(target_name)),
+                known_deletions=deleted,
             )
             verification = reader.run()
             result.objects.append(verification)

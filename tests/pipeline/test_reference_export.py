@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import csv
 import json
 import shutil
 from collections.abc import Iterator
@@ -130,3 +131,18 @@ def test_fact_holds(migrated: Migrated, fact: dict[str, Any]) -> None:
         assert invoice[fact["field"]]["currencyCode"] == fact["currencyCode"]
     else:
         pytest.fail(f"no check written for fact kind {kind!r}")
+
+
+def test_flagged_records_listed_for_review(migrated: Migrated) -> None:
+    review = migrated.load.review_path
+    assert review is not None
+
+    with review.open(encoding="utf-8", newline="") as file:
+        rows = list(csv.DictReader(file))
+
+    missing = next(f for f in FACTS if f["kind"] == "missing_last_name")
+    listed = {row["source_id"] for row in rows if row["source_object"] == "clients"}
+    assert {str(source_id) for source_id in missing["source_ids"]} <= listed
+    orphan = [r for r in rows if r["source_id"] == "1133" and r["code"] == "ORPHAN_REFERENCE"]
+    assert orphan
+    assert migrated.load.flagged["ORPHAN_REFERENCE"] >= 2

@@ -16,7 +16,7 @@ from bt2twenty.cli.run_commands import ProjectOption, TwentyUrlOption, stop_hand
 from bt2twenty.pipeline.cutover import CONFIRMED_STEPS, checklist, confirm_step, write_checklist
 from bt2twenty.pipeline.delta import DeltaResult, delta_markdown, run_delta
 from bt2twenty.pipeline.load import journal_path
-from bt2twenty.pipeline.verify import reports_dir
+from bt2twenty.reports import reports_dir
 from bt2twenty.settings import load_settings
 
 

@@ -82,6 +82,9 @@ def run_command(
     else:
         for report in result.objects:
             output.info(report.line())
+        if result.flagged and result.review_path is not None:
+            flagged = sum(result.flagged.values())
+            output.info(f"{flagged} problems flagged for review: {result.review_path}")
         if result.invitations is not None:
             output.info(result.invitations.line())
             for error in result.invitations.errors:

@@ -13,6 +13,7 @@ from __future__ import annotations
 import logging
 import threading
 from collections.abc import Callable, Iterator, Sequence
+from contextlib import ExitStack
 from dataclasses import dataclass, field
 from datetime import timedelta
 from pathlib import Path
@@ -30,8 +31,10 @@ from bt2twenty.pipeline.members import MemberDirectory
 from bt2twenty.pipeline.order import plan_load_order
 from bt2twenty.pipeline.phase import PhaseContext, PhaseCounts, PhaseLoader, SourceLookup
 from bt2twenty.pipeline.reconcile import missing_records_error, reconcile_target
+from bt2twenty.pipeline.review import ReviewLog
 from bt2twenty.pipeline.sample import choose_sample
 from bt2twenty.pipeline.source import export_path_for, opened_source
+from bt2twenty.reports import reports_dir
 from bt2twenty.settings import Settings
 from bt2twenty.twenty import TwentyClient
 
@@ -103,6 +106,8 @@ class LoadResult:
     unmatched_users: dict[str, str] = field(default_factory=dict)
     invitations: InvitationOutcome | None = None
     only: list[str] = field(default_factory=list)
+    review_path: Path | None = None
+    flagged: dict[str, int] = field(default_factory=dict)
     watermarks: dict[str, str] = field(default_factory=dict)
     # Source ids read per object; filled by delta runs, which find deletions with them.
     source_ids: dict[str, set[str]] = field(default_factory=dict)
@@ -123,6 +128,8 @@ class LoadResult:
             "unmatched_users": self.unmatched_users,
             "invitations": self.invitations.as_json() if self.invitations else None,
             "only": self.only,
+            "review": str(self.review_path) if self.review_path else None,
+            "flagged": self.flagged,
             "watermarks": self.watermarks,
         }
 
@@ -205,7 +212,7 @@ def _run(
     }
     objects = [name for name in order.objects if not only or name in only]
 
-    with opened_source(settings, profile, export_path) as export:
+    with opened_source(settings, profile, export_path) as export, ExitStack() as resources:
 
         def rows(name: str) -> Iterator[dict[str, str]]:
             return (row.values for row in export.iter_rows(name))
@@ -239,6 +246,9 @@ def _run(
                 else None
             ),
             source_ids={} if delta else None,
+            review=resources.enter_context(
+                ReviewLog(reports_dir(settings) / f"review-{run.id}.csv")
+            ),
         )
         try:
             for name in objects:
@@ -266,6 +276,9 @@ def _run(
     result.interrupted = stop.is_set()
     if not sample and not only:
         result.watermarks = context.watermarks.as_json()
+    if context.review is not None:
+        result.review_path = context.review.path
+        result.flagged = dict(context.review.counts)
     result.source_ids = context.source_ids or {}
     result.unmatched_users = dict(members.unmatched)
     status = RunStatus.INTERRUPTED if result.interrupted else RunStatus.COMPLETED

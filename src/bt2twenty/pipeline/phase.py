@@ -23,6 +23,7 @@ from bt2twenty.mapping.target import TargetObject, TargetSchema
 from bt2twenty.pipeline.changes import ModifiedWindow, Watermarks
 from bt2twenty.pipeline.members import MemberDirectory
 from bt2twenty.pipeline.preflight import ExistingMatch, find_existing, unique_keys_for
+from bt2twenty.pipeline.review import ReviewLog
 from bt2twenty.pipeline.sender import BatchSender, payload_hash
 from bt2twenty.transform.dedupe import SourceDuplicates
 from bt2twenty.transform.payload import BuiltRecord, RecordBuilder
@@ -81,6 +82,7 @@ class PhaseContext:
     stop: threading.Event = field(default_factory=threading.Event)
     lookup: Callable[[str, str, str], str | None] = lambda _object, _column, _source_id: None
     window: ModifiedWindow | None = None
+    review: ReviewLog | None = None
     watermarks: Watermarks = field(default_factory=Watermarks)
     # Source ids read per object, kept only when a delta needs them to find deletions.
     source_ids: dict[str, set[str]] | None = None
@@ -184,6 +186,8 @@ class PhaseLoader:
             return None
         if record.problems:
             self.counts.flagged += 1
+            if self.context.review is not None:
+                self.context.review.add(record)
         if self._is_unchanged(record):
             with self._lock:
                 self.counts.loaded += 1

@@ -2,6 +2,6 @@
 
 from __future__ import annotations
 
-from bt2twenty.pipeline.verify.run import VerifyResult, reports_dir, run_verify
+from bt2twenty.pipeline.verify.run import VerifyResult, run_verify
 
-__all__ = ["VerifyResult", "reports_dir", "run_verify"]
+__all__ = ["VerifyResult", "run_verify"]

@@ -37,6 +37,7 @@ from bt2twenty.pipeline.verify.expected import (
     expected_from_journal,
 )
 from bt2twenty.pipeline.verify.readback import Finding, ObjectReadBack, ObjectVerification
+from bt2twenty.reports import reports_dir
 from bt2twenty.reports.verification import FindingsCsv, SpotCheckEntry, write_verification
 from bt2twenty.settings import Settings
 from bt2twenty.sources.bluetrait.export import BluetraitExport
@@ -45,7 +46,6 @@ from bt2twenty.twenty import TwentyClient
 
 logger = logging.getLogger(__name__)
 
-REPORTS_FOLDER = "reports"
 _LOADING_RUNS = (RunKind.LOAD, RunKind.SAMPLE, RunKind.DELTA)
 ProgressFactory = Callable[[str, int], Callable[[int], None]]
 
@@ -78,13 +78,6 @@ class VerifyResult:
             "objects": [result.as_json() for result in self.objects],
             "reports": {kind: str(path) for kind, path in self.reports.items()},
         }
-
-
-def reports_dir(settings: Settings) -> Path:
-    """Return the folder of the project's reports, created if needed."""
-    folder = settings.project_dir / REPORTS_FOLDER
-    folder.mkdir(parents=True, exist_ok=True)
-    return folder
 
 
 def run_verify(

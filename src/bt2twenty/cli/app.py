@@ -84,6 +84,7 @@ def _register_commands() -> None:
         demo_commands,
         discover_commands,
         map_commands,
+        report_commands,
         run_commands,
         sample_commands,
         sandbox_commands,
@@ -99,6 +100,7 @@ def _register_commands() -> None:
         schema_commands,
         run_commands,
         verify_commands,
+        report_commands,
         sample_commands,
         sandbox_commands,
     )

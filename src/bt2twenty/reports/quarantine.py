@@ -12,8 +12,9 @@ from bt2twenty.reports.writer import Column, Document, Section, Table
 logger = logging.getLogger(__name__)
 
 NAME = "quarantine"
-# Fields of a quarantined row that tell a person which record it is, first found wins.
-LABEL_FIELDS = ("name", "subject", "number", "email", "file_name", "key")
+# Fields of a quarantined row that tell a person which record it is, first found wins. The row is
+# the source row, or the Twenty payload built from it (where a person's name is a composite).
+LABEL_FIELDS = ("name", "subject", "title", "number", "email", "emails", "file_name", "key")
 
 COLUMNS = (
     Column("object", "Source object"),
@@ -119,7 +120,17 @@ def build_quarantine(facts: JournalFacts | None) -> Document:
 
 def _label(row: dict[str, object]) -> str:
     for key in LABEL_FIELDS:
-        value = row.get(key)
-        if isinstance(value, str) and value.strip():
-            return value.strip()
+        text = _value_text(row.get(key))
+        if text:
+            return text
+    return ""
+
+
+def _value_text(value: object) -> str:
+    """Return a plain or composite value (full name, emails) as text."""
+    if isinstance(value, str):
+        return value.strip()
+    if isinstance(value, dict):
+        parts = (value.get(key) for key in ("firstName", "lastName", "primaryEmail"))
+        return " ".join(part.strip() for part in parts if isinstance(part, str) and part.strip())
     return ""

@@ -17,7 +17,7 @@ VOID_ELEMENTS = frozenset({"meta", "br", "hr", "img", "input", "link"})
 
 
 class _TagBalance(HTMLParser):
-    """Records every element opened, and every close that does not match the open element."""
+    """Parser that records every element opened, and every close that matches no open element."""
 
     def __init__(self) -> None:
         super().__init__()

@@ -6,6 +6,8 @@ import csv
 import json
 from pathlib import Path
 
+import pytest
+
 from bt2twenty.mapping.workflow import confirm
 from bt2twenty.mapping.yamlfile import load_mapping, save_mapping
 from bt2twenty.pipeline.load import run_load
@@ -87,7 +89,9 @@ def test_members_matched_by_email(project: Project) -> None:
     assert index["workspace_members"] == "checked"
 
 
-def test_unreachable_workspace_not_checked(project: Project, monkeypatch) -> None:
+def test_unreachable_workspace_not_checked(
+    project: Project, monkeypatch: pytest.MonkeyPatch
+) -> None:
     monkeypatch.setenv("TWENTY_API_KEY", "wrong-key")
     settings = load_settings(project.path, rate_limit_per_minute=100_000, burst_per_second=100_000)
 

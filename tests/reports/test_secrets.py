@@ -78,7 +78,7 @@ def test_no_secret_anywhere(discovered_project: Settings, tmp_path: Path) -> Non
     texts["log file"] = log_file.read_text(encoding="utf-8")
     texts["stdout"] = result.stdout
     texts["stderr"] = result.stderr
-    assert "passwords-inventory.csv" in result.stdout
+    assert "passwords-inventory.{md,html,csv}  50 rows" in result.stdout
     assert "DEBUG" in texts["log file"]
     _assert_absent(secrets, texts)
 

@@ -36,7 +36,7 @@ def report_command(
     Writes the migration summary, passwords inventory (never a secret), agent inventory,
     article-ticket table, recurring billing inventory, users to invite and quarantine list
     into PROJECT/reports/handover/, each as Markdown, HTML and CSV, with an index.json.
-    Without a journal or a workspace, those parts say "not run yet".
+    Without a journal or a workspace, those parts read "not run yet".
 
     Example: bt2twenty report --project ./acme --twenty-url https://crm.example.com
     """
@@ -46,18 +46,25 @@ def report_command(
     settings = load_settings(project, twenty_url=twenty_url)
     result = write_handover(settings, source=source)
 
+    formats: dict[Path, list[str]] = {}
+    rows: dict[Path, int] = {}
     for file in result.files:
-        output.info(f"{file.path}  {file.rows} rows")
+        stem = file.path.with_suffix("")
+        formats.setdefault(stem, []).append(file.format)
+        rows[stem] = file.rows
+    for stem, suffixes in formats.items():
+        suffix = suffixes[0] if len(suffixes) == 1 else "{" + ",".join(suffixes) + "}"
+        output.info(f"{stem}.{suffix}  {rows[stem]} rows")
     output.info(f"{result.index_path}  {len(result.files)} files listed")
 
+    extra_tables = len(formats) - len(result.documents)
+    output.success(
+        f"Wrote {len(result.documents)} hand-over documents and {extra_tables} more CSV tables "
+        f"to {result.folder}."
+    )
     summary = result.documents[0]
-    output.success(f"Wrote {len(result.documents)} hand-over documents to {result.folder}.")
     for paragraph in summary.sections[-1].paragraphs[:2]:
         output.info(paragraph)
-    if not result.journal_found:
-        output.info("No load has run yet: the counts out and the quarantine say 'not run yet'.")
-    if not result.members.checked:
-        output.info(f"Workspace members not checked: {result.members.reason}.")
 
 
 def register(app: typer.Typer) -> None:

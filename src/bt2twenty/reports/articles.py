@@ -1,7 +1,7 @@
 """The article ↔ ticket table: each knowledge-base article with the tickets it was used on.
 
-Articles become Twenty notes linked to the companies and people of those tickets; this table
-lets the admin check those links and keep the article's history.
+Articles become Twenty notes linked to the companies and people of those tickets. This table
+lets the admin check those links and keeps the record of where each article was used.
 """
 
 from __future__ import annotations

@@ -2,7 +2,7 @@
 
 Twenty has no billing engine, so recurring billing rules do not move. This inventory gives the
 admin what the customer's billing tool needs to recreate them. Recurrence is read only from the
-columns that mark it; when the export has none, the document says so and lists nothing.
+columns that mark it. When the export has none, the document states this and lists nothing.
 """
 
 from __future__ import annotations
@@ -179,6 +179,6 @@ def _items_text(items: list[str]) -> str:
 
 
 def _date_text(value: str | None) -> str:
-    """Return the date as exported; MySQL's zero date means none."""
+    """Return the date as exported, or an empty string for MySQL's zero date."""
     text = (value or "").strip()
     return "" if text.startswith("0000-00-00") else text

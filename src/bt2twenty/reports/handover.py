@@ -2,8 +2,8 @@
 
 `write_handover` reads the export that `discover` profiled (or `source`), the project's journal
 when a load has run, and the workspace's members when a Twenty URL and key are set. A missing
-journal or workspace makes those parts say "not run yet"; only a missing profile or export is an
-error. The documents go to ``<project>/reports/handover/``.
+journal or workspace turns those parts into "not run yet". Only a missing profile or export is
+an error. The documents go to ``<project>/reports/handover/``.
 """
 
 from __future__ import annotations
@@ -131,7 +131,7 @@ def _mapping_settings(settings: Settings) -> MappingSettings:
 
 
 def _workspace_members(settings: Settings, users: list[dict[str, str]]) -> MemberCheck:
-    """Read the workspace's members when a URL and key are set; otherwise say why not."""
+    """Read the workspace's members when a URL and key are set, or record why they were not."""
     if not settings.twenty_url or settings.twenty_api_key is None:
         return MemberCheck(
             None, "no Twenty workspace given: pass --twenty-url and set TWENTY_API_KEY"

@@ -51,7 +51,7 @@ NOT_MIGRATED = (
 
 @dataclass(frozen=True)
 class JournalFacts:
-    """What the hand-over documents read from the project's journal, read once."""
+    """Runs, phases, id-map counts and quarantine of the project's journal, read once."""
 
     path: Path
     runs: list[Run]
@@ -61,9 +61,9 @@ class JournalFacts:
 
 
 def read_journal(path: Path) -> JournalFacts | None:
-    """Read runs, phases, id-map counts and quarantine; None when no journal exists yet."""
+    """Read runs, phases, id-map counts and quarantine, or return None without a journal."""
     if not path.is_file():
-        logger.info("No journal at %s; the documents say the load has not run yet", path)
+        logger.info("No journal at %s, so the load counts and quarantine are not run yet", path)
         return None
     journal = Journal.open(path)
     try:

@@ -19,7 +19,7 @@ def is_true(value: str | None) -> bool:
 
 
 class ExportTables:
-    """Reads objects of an open export on demand, and resolves company and user ids to names.
+    """Reader of an open export's objects, on demand, with the names behind company and user ids.
 
     Small objects are kept in memory once read. Large ones (tickets) are only streamed.
     """
@@ -33,7 +33,7 @@ class ExportTables:
         return self.export.get(name) is not None
 
     def stream(self, name: str) -> Iterator[dict[str, str]]:
-        """Yield the object's rows one at a time; nothing when the export lacks the object."""
+        """Yield the object's rows one at a time, or nothing when the export lacks the object."""
         if not self.has(name):
             return
         for row in self.export.iter_rows(name):

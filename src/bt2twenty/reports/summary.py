@@ -121,7 +121,7 @@ def _run_counts(run: Run, facts: JournalFacts | None) -> dict[str, dict[str, Any
     counts: dict[str, dict[str, Any]] = {}
     for phase in facts.phases.get(run.id, []) if facts else []:
         # A resend of missing records journals a second phase of the same object; the first
-        # phase holds the object's full count.
+        # phase contains the object's full count.
         counts.setdefault(
             phase.source_object,
             {

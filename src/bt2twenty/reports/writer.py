@@ -44,7 +44,7 @@ class Table:
     rows: list[dict[str, str]] = field(default_factory=list)
 
     def cells(self, row: dict[str, str]) -> list[str]:
-        """Return a row's cells in column order; a missing cell is empty."""
+        """Return a row's cells in column order, with an empty cell for a missing key."""
         return [row.get(column.key, "") for column in self.columns]
 
 
@@ -131,7 +131,7 @@ def _csv_cell(text: str) -> str:
 
 
 def render_markdown(document: Document) -> str:
-    """Return the document as Markdown; markup inside values is escaped, never rendered."""
+    """Return the document as Markdown, with markup inside values escaped, never rendered."""
     lines = [f"# {_markdown_text(document.title)}", ""]
     for paragraph in document.intro:
         lines += [_markdown_text(paragraph), ""]
@@ -190,11 +190,6 @@ def _html_table(table: Table) -> str:
         f"<table>\n<thead><tr>{header}</tr></thead>\n<tbody>\n" + "\n".join(rows) + "\n</tbody>\n"
         "</table>"
     )
-
-
-def make_table(columns: Sequence[tuple[str, str]]) -> Table:
-    """Return an empty table with columns given as (key, label) pairs."""
-    return Table([Column(key, label) for key, label in columns])
 
 
 _HTML_PAGE = """<!doctype html>

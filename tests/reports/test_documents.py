@@ -6,6 +6,7 @@ import csv
 import json
 from collections.abc import Callable
 from pathlib import Path
+from typing import Any
 
 import pytest
 from typer.testing import CliRunner
@@ -13,7 +14,9 @@ from typer.testing import CliRunner
 from bt2twenty.cli.app import app
 from bt2twenty.errors import ConfigError
 from bt2twenty.reports import HANDOVER_FOLDER, write_handover
-from bt2twenty.settings import Settings
+from bt2twenty.settings import Settings, load_settings
+from bt2twenty.sources.bluetrait.api_client import BluetraitApiClient
+from bt2twenty.sources.bluetrait.discovery import discover
 
 from ..conftest import FIXTURES
 from .conftest import reference_export
@@ -213,3 +216,25 @@ def test_cli_without_profile_fails(tmp_path: Path) -> None:
     assert result.exit_code == 2
     assert "Source profile not found" in result.stderr
     assert "bt2twenty discover" in result.stderr
+
+
+def test_hybrid_source_reads_api_again(
+    sample_export_dir: Path,
+    bluetrait_api: Callable[..., Any],
+    tmp_path: Path,
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    api = bluetrait_api()
+    client = BluetraitApiClient(api.url, api.api_key)
+    profile = discover(sample_export_dir, tmp_path, api=client, api_url=api.url)
+    client.close()
+    agents = next(entry for entry in profile.document["objects"] if entry["name"] == "agents")
+    assert agents["source"] == "api"
+
+    monkeypatch.setenv("BLUETRAIT_API_KEY", api.api_key)
+    calls_before = len(api.calls)
+    result = write_handover(load_settings(tmp_path))
+
+    inventory = next(doc for doc in result.documents if doc.name == "agent-inventory")
+    assert inventory.rows == agents["rows_yielded"] > 0
+    assert any(call.action == "msp_get_agents" for call in api.calls[calls_before:])

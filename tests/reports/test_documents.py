@@ -13,7 +13,7 @@ from typer.testing import CliRunner
 
 from bt2twenty.cli.app import app
 from bt2twenty.errors import ConfigError
-from bt2twenty.reports import HANDOVER_FOLDER, write_handover
+from bt2twenty.reports.handover import HANDOVER_FOLDER, write_handover
 from bt2twenty.settings import Settings, load_settings
 from bt2twenty.sources.bluetrait.api_client import BluetraitApiClient
 from bt2twenty.sources.bluetrait.discovery import discover

@@ -8,7 +8,7 @@ from html.parser import HTMLParser
 
 import pytest
 
-from bt2twenty.reports import write_handover
+from bt2twenty.reports.handover import write_handover
 from bt2twenty.reports.writer import Column, Table, render_csv
 from bt2twenty.settings import Settings
 

@@ -11,7 +11,7 @@ import pytest
 from bt2twenty.mapping.workflow import confirm
 from bt2twenty.mapping.yamlfile import load_mapping, save_mapping
 from bt2twenty.pipeline.load import run_load
-from bt2twenty.reports import write_handover
+from bt2twenty.reports.handover import write_handover
 from bt2twenty.settings import load_settings
 
 from ..pipeline.conftest import Project

@@ -3,13 +3,16 @@
 from __future__ import annotations
 
 import csv
+import html
 from collections.abc import Callable
 from html.parser import HTMLParser
+from pathlib import Path
 
 import pytest
 
+from bt2twenty.redaction import register_secret
 from bt2twenty.reports.handover import write_handover
-from bt2twenty.reports.writer import Column, Table, render_csv
+from bt2twenty.reports.writer import Column, Document, Table, render_csv, write_document
 from bt2twenty.settings import Settings
 
 MARKUP_COMPANY = "<b>Bold</b> & Sons <script>alert(1)</script>"
@@ -112,3 +115,23 @@ def test_csv_formula_cells(value: str, written: str) -> None:
     table = Table([Column("v", "Value")], [{"v": value}])
     rows = list(csv.reader(render_csv(table).splitlines()))
     assert rows == [["Value"], [written]]
+
+
+def test_registered_secret_masked_everywhere(tmp_path: Path) -> None:
+    secret = "Leaky-<Secret>&-4711"
+    register_secret(secret)
+    document = Document(
+        "leak",
+        "Leak",
+        ["intro"],
+        Table([Column("v", "Value")], [{"v": f"before {secret} after"}, {"v": "clean"}]),
+    )
+    files = write_document(document, tmp_path)
+    assert {file.format for file in files} == {"md", "html", "csv"}
+    for file in files:
+        text = file.path.read_text(encoding="utf-8")
+        assert secret not in text, file.path.name
+        assert html.escape(secret) not in text, file.path.name
+        mask = "\\*\\*\\*" if file.format == "md" else "***"
+        assert f"before {mask} after" in text, file.path.name
+        assert "clean" in text, file.path.name

@@ -3,8 +3,8 @@
 A `Document` has a title, introductory paragraphs, one main table (its rows are the document's
 row count and its CSV file) and optional further sections. `Document.extra_tables` are written
 as CSV files of their own, for data too wide for the page (installed software per device).
-Every text passes through `redact` before it is written, so a registered secret never reaches a
-file even if a caller put one in a cell by mistake.
+Every cell and every rendered page passes through `redact` before it is written, so a registered
+secret never reaches a file even if a caller put one in a cell by mistake.
 """
 
 from __future__ import annotations
@@ -15,7 +15,7 @@ import io
 import logging
 import re
 from collections.abc import Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 
 from bt2twenty.redaction import redact
@@ -97,6 +97,7 @@ class WrittenFile:
 def write_document(document: Document, folder: Path) -> list[WrittenFile]:
     """Write a document's Markdown, HTML and CSV files, and its extra CSV files, into `folder`."""
     folder.mkdir(parents=True, exist_ok=True)
+    document = _redacted_document(document)
     written = []
     renderers = (("md", render_markdown), ("html", render_html))
     for suffix, render in renderers:
@@ -116,13 +117,44 @@ def write_document(document: Document, folder: Path) -> list[WrittenFile]:
     return written
 
 
+def _redacted_document(document: Document) -> Document:
+    """Return the document with every table cell redacted, before any escaping or quoting."""
+    sections = [
+        replace(section, table=_redacted_table(section.table) if section.table else None)
+        for section in document.sections
+    ]
+    extras = [replace(extra, table=_redacted_table(extra.table)) for extra in document.extra_tables]
+    return replace(
+        document,
+        table=_redacted_table(document.table),
+        sections=sections,
+        extra_tables=extras,
+    )
+
+
+def _redacted_table(table: Table) -> Table:
+    """Return the table with secrets masked in its cells.
+
+    One `redact` call over all cells joined finds whether any cell needs masking, because a
+    call per cell costs a pass over every registered secret. Only then is each cell redacted.
+    """
+    joined = "\n".join(cell for row in table.rows for cell in table.cells(row))
+    if redact(joined) == joined:
+        return table
+    rows = [
+        {column.key: redact(row.get(column.key, "")) for column in table.columns}
+        for row in table.rows
+    ]
+    return Table(table.columns, rows)
+
+
 def render_csv(table: Table) -> str:
     """Return the table as CSV text: a header row, then one line per row."""
     buffer = io.StringIO()
     writer = csv.writer(buffer, lineterminator="\r\n")
     writer.writerow([column.label for column in table.columns])
     for row in table.rows:
-        writer.writerow([_csv_cell(redact(cell)) for cell in table.cells(row)])
+        writer.writerow([_csv_cell(cell) for cell in table.cells(row)])
     return buffer.getvalue()
 
 

@@ -85,6 +85,7 @@ def _register_commands() -> None:
         demo_commands,
         discover_commands,
         map_commands,
+        report_commands,
         run_commands,
         sample_commands,
         sandbox_commands,
@@ -101,6 +102,7 @@ def _register_commands() -> None:
         run_commands,
         verify_commands,
         delta_commands,
+        report_commands,
         sample_commands,
         sandbox_commands,
     )

@@ -29,6 +29,7 @@ DOCUMENTS = (
     "recurring-billing",
     "users-to-invite",
     "quarantine",
+    "review",
 )
 
 

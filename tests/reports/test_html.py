@@ -59,7 +59,7 @@ def markup_project(small_project: Callable[[dict[str, str]], Settings]) -> Setti
 def test_html_well_formed(markup_project: Settings) -> None:
     result = write_handover(markup_project)
     pages = sorted(result.folder.glob("*.html"))
-    assert len(pages) == 7
+    assert len(pages) == 8
     for page in pages:
         parser = _TagBalance()
         parser.feed(page.read_text(encoding="utf-8"))

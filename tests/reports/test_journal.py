@@ -11,6 +11,7 @@ import pytest
 from bt2twenty.mapping.workflow import confirm
 from bt2twenty.mapping.yamlfile import load_mapping, save_mapping
 from bt2twenty.pipeline.load import run_load
+from bt2twenty.pipeline.verify import run_verify
 from bt2twenty.reports.handover import write_handover
 from bt2twenty.settings import load_settings
 
@@ -100,3 +101,17 @@ def test_unreachable_workspace_not_checked(
     assert "could not be read" in result.members.reason
     text = (result.folder / "users-to-invite.md").read_text(encoding="utf-8")
     assert "Workspace membership: not run yet" in text
+
+
+def test_review_and_verification_listed(project: Project) -> None:
+    load = run_load(project.settings, only=["companies", "clients"])
+    run_verify(project.settings)
+
+    result = write_handover(project.settings)
+
+    review = _csv_rows(result.folder / "review.csv")
+    assert load.review_path is not None
+    assert {row["Source id"] for row in review} >= {"1020", "1133"}
+    text = (result.folder / "migration-summary.md").read_text(encoding="utf-8")
+    assert "Verification run" in text
+    assert ": clean;" in text

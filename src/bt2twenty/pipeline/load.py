@@ -128,7 +128,7 @@ class LoadResult:
             "unmatched_users": self.unmatched_users,
             "invitations": self.invitations.as_json() if self.invitations else None,
             "only": self.only,
-            "review": str(self.review_path) if self.review_path else None,
+            "review": self.review_path.name if self.review_path else None,
             "flagged": self.flagged,
             "watermarks": self.watermarks,
         }

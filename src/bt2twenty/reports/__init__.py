@@ -13,7 +13,6 @@ as Markdown, HTML and CSV, and ``index.json`` lists every file with its row coun
 - ``quarantine``: rows held back with their reasons, and what does not migrate by design.
 """
 
-
 from __future__ import annotations
 
 from pathlib import Path

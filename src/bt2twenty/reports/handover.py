@@ -28,6 +28,7 @@ from bt2twenty.reports.articles import build_articles
 from bt2twenty.reports.billing import build_billing
 from bt2twenty.reports.passwords import build_passwords
 from bt2twenty.reports.quarantine import build_quarantine, read_journal
+from bt2twenty.reports.review import build_review
 from bt2twenty.reports.source import ExportTables
 from bt2twenty.reports.summary import HandedOver, OpenItems, build_summary
 from bt2twenty.reports.users import MemberCheck, build_users, check_members
@@ -95,6 +96,7 @@ def write_handover(settings: Settings, *, source: Path | None = None) -> Handove
             build_billing(tables, default_currency=mapping_settings.default_currency),
             build_users(tables, members),
             build_quarantine(facts),
+            build_review(facts),
         ]
 
     users = documents[4]

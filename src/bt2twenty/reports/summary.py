@@ -15,7 +15,7 @@ logger = logging.getLogger(__name__)
 
 NAME = "migration-summary"
 NOT_RUN = "not run yet"
-LOAD_KINDS = (RunKind.LOAD, RunKind.SAMPLE)
+LOAD_KINDS = (RunKind.LOAD, RunKind.SAMPLE, RunKind.DELTA)
 
 COLUMNS = (
     Column("object", "Source object"),
@@ -80,6 +80,7 @@ def build_summary(
     intro = _scope(profile)
     sections = [
         Section("Last load", [_run_text(run, facts)]),
+        Section("Verification", [_verification_text(facts)]),
         Section("Open items", _open_items(facts, open_items)),
     ]
     return Document(NAME, "Migration summary", intro, table, "Records in and out", sections)
@@ -110,7 +111,9 @@ def _scope(profile: dict[str, Any]) -> list[str]:
 def _last_load(facts: JournalFacts | None) -> Run | None:
     if facts is None:
         return None
-    loads = [run for run in facts.runs if run.kind in LOAD_KINDS]
+    loads = [
+        run for run in facts.runs if run.kind in LOAD_KINDS and not (run.options or {}).get("step")
+    ]
     return loads[-1] if loads else None
 
 
@@ -152,6 +155,25 @@ def _run_text(run: Run | None, facts: JournalFacts | None) -> str:
     return (
         f"Run {run.id} ({run.kind}, {run.status}), started {run.started_at}, finished "
         f"{finished}; the journal holds {len(facts.runs)} runs in all."
+    )
+
+
+def _verification_text(facts: JournalFacts | None) -> str:
+    """Return the result of the latest verification, with the report that lists its findings."""
+    runs = [run for run in facts.runs if run.kind == RunKind.VERIFY] if facts else []
+    if not runs:
+        return f"Verification: {NOT_RUN}. Run `bt2twenty verify` after the load."
+    run = runs[-1]
+    summary = run.summary or {}
+    if "clean" not in summary:
+        return f"Verification run {run.id} did not finish ({run.status})."
+    objects = summary.get("objects", [])
+    verified = sum(int(item.get("verified", 0)) for item in objects)
+    result = "clean" if summary["clean"] else "NOT clean"
+    return (
+        f"Verification run {run.id}, finished {run.finished_at}: {result}; {verified} records "
+        f"read back with every field as sent. Twenty {summary.get('twenty_version', '')}. "
+        f"Report: verify-{run.id}.md in the reports folder."
     )
 
 

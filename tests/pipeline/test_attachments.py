@@ -18,7 +18,7 @@ from typing import Any
 
 import pytest
 
-from bt2twenty.journal import Journal
+from bt2twenty.journal import BatchItem, BatchOperation, Journal, Origin, RunKind
 from bt2twenty.mapping.workflow import confirm, propose
 from bt2twenty.pipeline.attachments import AttachmentStatus, verify_attachments
 from bt2twenty.pipeline.attachments.stored import file_location
@@ -216,6 +216,39 @@ def test_killed_upload_run_resumes(era_project: Project) -> None:
     with era_project.client() as client:
         ids = [str(r["bluetraitId"]) for r in client.records.iterate("attachments")]
     assert Counter(ids).most_common(1)[0][1] == 1
+
+
+def test_interrupted_record_not_uploaded_again(era_project: Project) -> None:
+    run_load(era_project.settings, only=WITH_TICKETS)
+    record_id = _attachments(era_project)["3"]["id"]
+    journal = Journal.open(journal_path(era_project.settings))
+    try:
+        crashed = journal.start_run(RunKind.LOAD, options={})
+        item = BatchItem(ATTACHMENTS, "3", record_id, "sha256=unknown", Origin.CREATED)
+        batch = journal.add_batch(
+            crashed.id, target_object="attachment", operation=BatchOperation.UPSERT, items=[item]
+        )
+        journal.mark_sent(batch.id)
+        journal.mark_rolled_back(ATTACHMENTS, ["3"], run_id=crashed.id)
+    finally:
+        journal.close()
+    before = len(era_project.sandbox.request_log)
+
+    result = run_load(era_project.settings, only=[ATTACHMENTS])
+
+    report = _report(result)
+    assert report.counts.loaded == 12, report.line()
+    assert report.counts.unchanged == 11, report.line()
+    assert _uploads(era_project, before) == []
+    assert len(_attachments(era_project)) == 12
+    journal = Journal.open(journal_path(era_project.settings))
+    try:
+        entry = journal.id_map_entry(ATTACHMENTS, "3")
+    finally:
+        journal.close()
+    assert entry is not None
+    assert entry.rolled_back_at is None
+    assert entry.payload_hash.startswith("sha256=93dceb96")
 
 
 def _edge_export(tmp_path: Path) -> Path:

@@ -234,6 +234,8 @@ class AttachmentLoader:
         self.context.on_progress(1)
 
     def _upload_and_create(self, upload: _Upload) -> None:
+        # NOTE: zero-byte files upload as empty files; only the stand-in has accepted them so
+        # far, and Twenty's behaviour for an empty multipart file is not confirmed.
         client = self.context.client
         stored = client.graphql.upload_file(
             upload.file.content,

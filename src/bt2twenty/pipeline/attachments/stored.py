@@ -18,6 +18,8 @@ def file_location(record: dict[str, Any], *, era: str) -> str | None:
     download `url` to each item it returns, and `/files-field/<fileId>` is its route.
     """
     if era == "v1":
+        # NOTE: only run against the stand-in, which authenticates `/files/` by the API key;
+        # a real 1.x server may ask for a signed token instead.
         path = record.get("fullPath")
         if not isinstance(path, str) or not path:
             return None

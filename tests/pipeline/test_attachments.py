@@ -23,6 +23,7 @@ from bt2twenty.mapping.workflow import confirm, propose
 from bt2twenty.pipeline.attachments import AttachmentStatus, verify_attachments
 from bt2twenty.pipeline.attachments.stored import file_location
 from bt2twenty.pipeline.load import journal_path, run_load
+from bt2twenty.pipeline.verify import run_verify
 from bt2twenty.sandbox import FaultSpec, SandboxConfig, running_sandbox
 from bt2twenty.schema.workflow import apply
 from bt2twenty.settings import load_settings
@@ -393,3 +394,26 @@ def _stored_key(project: Project, record: dict[str, Any]) -> str:
     if project.sandbox.era == "v1":
         return str(record["fullPath"])
     return str(record["file"][0]["fileId"])
+
+
+def test_verify_stage_checks_attachment_bytes(era_project: Project) -> None:
+    run_load(era_project.settings, only=WITH_TICKETS)
+    attachments = _attachments(era_project)
+    store = era_project.sandbox.runtime.workspace.store
+    with era_project.sandbox.runtime.transaction():
+        store.replace_file_content(_stored_key(era_project, attachments["4"]), b"changed")
+
+    result = run_verify(era_project.settings)
+
+    verification = next(item for item in result.objects if item.target_object == "attachment")
+    assert verification.expected == 12
+    assert verification.verified == 11
+    assert verification.mismatched_records == 1
+    assert not result.is_clean
+    finding = verification.findings[0]
+    assert finding.source_id == "4"
+    assert finding.expected.startswith("608 bytes")
+    assert finding.stored.startswith("7 bytes")
+    report = result.reports["markdown"].read_text(encoding="utf-8")
+    assert "attachment" in report
+    assert "7 bytes, SHA-256" in report

@@ -115,6 +115,12 @@ class Settings(BaseSettings):
         default=25, ge=0, le=10_000, description="Records per object on the spot-check sheet."
     )
     concurrency: int = Field(default=4, ge=1, le=64, description="Requests in flight at once.")
+    attachment_max_bytes: int = Field(
+        default=100 * 1024 * 1024,
+        ge=0,
+        description="Largest attachment file uploaded, in bytes; larger ones are quarantined "
+        "(Twenty's multipart upload limit: 100 MB).",
+    )
     request_timeout_seconds: float = Field(default=60.0, gt=0, description="Per-request timeout.")
     max_attempts: int = Field(
         default=8, ge=1, description="Attempts per request for retryable failures (429, 5xx)."

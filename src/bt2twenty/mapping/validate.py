@@ -29,6 +29,9 @@ KNOWN_TRANSFORMS = frozenset(
 CUSTOM_OBJECT_FIELDS = frozenset({"name", "createdAt", "id"})
 # Targets that are written through other records rather than as fields of the object.
 INDIRECT_TARGETS = frozenset({"note_target", "attachment_target"})
+# The loader stores an uploaded file in the field of the server's era (`file` in 2.x,
+# `fullPath` in 1.x), whichever field the mapping names.
+ERA_DEPENDENT_TARGETS = frozenset({"file_upload"})
 _CAMEL_NAME = re.compile(r"^[a-z][a-zA-Z0-9]*$")
 
 
@@ -164,7 +167,7 @@ def _check_column(
                 + ", ".join(sorted(KNOWN_TRANSFORMS)),
             )
         )
-    if entry.transform in INDIRECT_TARGETS:
+    if entry.transform in INDIRECT_TARGETS | ERA_DEPENDENT_TARGETS:
         return problems
 
     existing = target.fields.get(entry.target) if target else None

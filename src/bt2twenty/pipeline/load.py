@@ -21,9 +21,10 @@ from typing import Any
 
 from bt2twenty.errors import FatalError
 from bt2twenty.journal import Journal, Origin, RunKind, RunStatus
-from bt2twenty.mapping.model import Mapping, ObjectMapping
+from bt2twenty.mapping.model import Mapping
 from bt2twenty.mapping.target import TargetSchema, schema_from_metadata
 from bt2twenty.mapping.workflow import check_confirmed, load_profile
+from bt2twenty.pipeline.attachments import AttachmentFiles, AttachmentLoader, is_attachment_object
 from bt2twenty.pipeline.changes import ModifiedWindow
 from bt2twenty.pipeline.derived import load_derived
 from bt2twenty.pipeline.invitations import InvitationOutcome, invite_staff
@@ -41,12 +42,6 @@ from bt2twenty.twenty import TwentyClient
 logger = logging.getLogger(__name__)
 
 JOURNAL_FILE_NAME = "journal.sqlite"
-# Transforms this version of the loader cannot apply yet. Objects that need them are skipped
-# by a named rule, so their rows are still accounted for.
-UNSUPPORTED_TRANSFORMS = {
-    "file_upload": "attachment files are uploaded by the attachment step, not in this version",
-    "attachment_target": "attachments are linked by the attachment step, not in this version",
-}
 
 
 @dataclass
@@ -226,6 +221,7 @@ def _run(
         if invite:
             result.invitations = invite_staff(client, journal, users, set(members.member_by_email))
         chosen = choose_sample(mapping, objects, rows, sample) if sample else None
+        files = AttachmentFiles(export, max_bytes=settings.attachment_max_bytes)
         context = PhaseContext(
             client=client,
             journal=journal,
@@ -253,7 +249,7 @@ def _run(
         try:
             for name in objects:
                 report = _load_object(
-                    context, name, rows, chosen, order.deferred_links, on_phase, row_counts
+                    context, name, rows, chosen, order.deferred_links, on_phase, row_counts, files
                 )
                 result.objects.append(report)
                 if stop.is_set():
@@ -310,18 +306,18 @@ def _load_object(
     deferred_links: dict[str, list[str]],
     on_phase: Callable[[str, int], Callable[[int], None]] | None,
     row_counts: dict[str, int],
+    files: AttachmentFiles,
 ) -> ObjectReport:
     object_mapping = context.mapping.objects[name]
     target_name = object_mapping.target or ""
     phase = context.journal.start_phase(
         context.run_id, source_object=name, target_object=target_name
     )
-    unsupported = _unsupported_rule(object_mapping)
-    if unsupported is not None:
-        counts = _count_skipped(rows(name), unsupported)
-        return _finish(context, phase.id, name, target_name, counts, reconcile=False)
-
-    loader = PhaseLoader(context, name, deferred_columns=deferred_links.get(name, ()))
+    loader: PhaseLoader | AttachmentLoader
+    if is_attachment_object(object_mapping):
+        loader = AttachmentLoader(context, name, files)
+    else:
+        loader = PhaseLoader(context, name, deferred_columns=deferred_links.get(name, ()))
     total = row_counts.get(name, 0)
     context.on_progress = on_phase(name, total) if on_phase else (lambda _count: None)
     selected = chosen.get(name) if chosen is not None else None
@@ -335,6 +331,11 @@ def _load_object(
             yield row
 
     counts = loader.load(object_rows, phase_id=phase.id)
+    if isinstance(loader, AttachmentLoader):
+        in_twenty = None if context.stop.is_set() else loader.reconcile(phase_id=phase.id)
+        report = _finish(context, phase.id, name, target_name, counts, reconcile=False)
+        report.in_twenty = in_twenty
+        return report
     return _finish(
         context,
         phase.id,
@@ -463,13 +464,6 @@ def _report_skipped_objects(
         counts = _count_skipped(rows(name), f"not migrated: {object_mapping.skip}")
         reports.append(ObjectReport(name, "(none)", counts))
     return reports
-
-
-def _unsupported_rule(object_mapping: ObjectMapping) -> str | None:
-    for entry in object_mapping.columns.values():
-        if not entry.skip and entry.transform in UNSUPPORTED_TRANSFORMS:
-            return str(UNSUPPORTED_TRANSFORMS[entry.transform])
-    return None
 
 
 def _link_deferred(

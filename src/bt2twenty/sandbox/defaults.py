@@ -67,11 +67,24 @@ def present(meta: ObjectMeta, record: JsonObject, now: str) -> JsonObject:
             if column is not None:
                 visible[column] = record.get(column)
             continue
-        if field.name in record:
+        if field.type == "FILES" and isinstance(record.get(field.name), list):
+            visible[field.name] = [_with_url(item) for item in record[field.name]]
+        elif field.name in record:
             visible[field.name] = record[field.name]
         else:
             visible[field.name] = default_for(field, now) if field.name != "deletedAt" else None
     return visible
+
+
+def _with_url(item: Any) -> Any:
+    """Add the download URL Twenty 2.x puts on each file of a FILES field it returns.
+
+    NOTE: Twenty returns an absolute URL carrying a signed token; the stand-in returns the path
+    and authenticates the download by the API key, like its other routes.
+    """
+    if not isinstance(item, dict) or not isinstance(item.get("fileId"), str):
+        return item
+    return {**item, "url": f"/files-field/{item['fileId']}"}
 
 
 def _template(meta: ObjectMeta) -> tuple[JsonObject, list[str]]:

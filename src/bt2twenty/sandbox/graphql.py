@@ -266,10 +266,35 @@ async def download_file(request: Request) -> Response:
     )
 
 
+async def download_files_field_file(request: Request) -> Response:
+    """``GET /files-field/{id}`` (2.x): a FILES-field upload, once a record references it.
+
+    Twenty keeps an upload as a temporary file until a record's FILES field takes it, and
+    refuses to serve a temporary file.
+    """
+    runtime: Runtime = request.app.state.runtime
+    store = runtime.workspace.store
+    file_id = request.path_params["id"]
+    found = store.file_by_path(file_id) if is_uuid(file_id) else None
+    if found is None:
+        raise not_found("File not found")
+    if not store.is_file_referenced(file_id):
+        raise not_found(
+            f"File {file_id} is not associated with a files field. It can't be downloaded."
+        )
+    name, mime_type, content = found
+    return Response(
+        content,
+        media_type=mime_type,
+        headers={"Content-Disposition": f"inline; filename*=UTF-8''{quote(name)}"},
+    )
+
+
 def graphql_routes() -> list[Route]:
     """Return the GraphQL and file routes."""
     return [
         Route("/graphql", graphql_endpoint, methods=["POST"]),
         Route("/metadata", graphql_endpoint, methods=["POST"]),
         Route("/files/{path:path}", download_file, methods=["GET"]),
+        Route("/files-field/{id}", download_files_field_file, methods=["GET"]),
     ]

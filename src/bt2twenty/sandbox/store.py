@@ -257,6 +257,21 @@ class Store:
         name, mime_type, content = rows[0]
         return str(name), str(mime_type), bytes(content)
 
+    def is_file_referenced(self, file_id: str) -> bool:
+        """Return whether a live record's FILES field contains the file, so Twenty keeps it."""
+        rows = self.query(
+            "SELECT 1 FROM records WHERE deleted_at IS NULL AND instr(data, ?) > 0 LIMIT 1",
+            (f'"fileId":"{file_id}"',),
+        )
+        return bool(rows)
+
+    def replace_file_content(self, path: str, content: bytes) -> None:
+        """Overwrite a stored file's bytes (by path or id), as a change behind the API's back."""
+        self.connection.execute(
+            "UPDATE files SET content = ?, size = ? WHERE path = ? OR id = ?",
+            (content, len(content), path, path),
+        )
+
     def save_invitation(self, invitation: JsonObject) -> None:
         """Store one workspace invitation."""
         self.connection.execute(

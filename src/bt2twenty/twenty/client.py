@@ -105,6 +105,10 @@ class TwentyClient:
             self._graphql = GraphqlApi(self.http, self.profile)
         return self._graphql
 
+    def download_file(self, location: str) -> bytes:
+        """Return a stored file's bytes: `location` is a path on the server or a URL it gave."""
+        return self.http.download(location)
+
     def close(self) -> None:
         """Close the connection pool."""
         self.http.close()

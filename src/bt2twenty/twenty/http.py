@@ -24,6 +24,7 @@ from bt2twenty.twenty.errors import (
     RequestSummary,
     TwentyConnectionError,
     TwentyRateLimitedError,
+    TwentyResponseError,
     TwentyUnreachableError,
     action_for,
     error_from_response,
@@ -115,6 +116,41 @@ class TwentyHttp:
                 return check(body) if check is not None else body
         raise AssertionError("unreachable: stamina raises after the last attempt")
 
+    def download(self, location: str) -> bytes:
+        """Return the bytes at `location` (a path on this server, or a URL it returned).
+
+        The request is rate limited and retried like every other; a URL on another host is
+        rejected, so the API key is never sent anywhere but the Twenty server.
+        """
+        path = self._local_path(location)
+        summary = RequestSummary("GET", redact(path.split("?", 1)[0]))
+        for attempt in stamina.retry_context(
+            on=self._backoff_for,
+            attempts=self.max_attempts,
+            timeout=self.max_retry_seconds,
+            wait_initial=0.5,
+            wait_max=30.0,
+            wait_jitter=1.0,
+        ):
+            with attempt:
+                response = self._send_raw(
+                    "GET", path, summary, params=None, json=None, data=None, files=None
+                )
+                return response.content
+        raise AssertionError("unreachable: stamina raises after the last attempt")
+
+    def _local_path(self, location: str) -> str:
+        if "://" not in location:
+            return location if location.startswith("/") else f"/{location}"
+        url, base = httpx.URL(location), httpx.URL(self.base_url)
+        if (url.scheme, url.host, url.port) != (base.scheme, base.host, base.port):
+            raise TwentyResponseError(
+                f"Twenty returned a file URL on another host ({url.host}); it was not fetched.",
+                hint="Check the server's SERVER_URL setting: it must match the Twenty URL.",
+            )
+        query = f"?{url.query.decode()}" if url.query else ""
+        return url.raw_path.decode().split("?", 1)[0] + query
+
     def _send_once(
         self,
         method: str,
@@ -126,6 +162,22 @@ class TwentyHttp:
         data: dict[str, Any] | None,
         files: dict[str, Any] | None,
     ) -> Any:
+        response = self._send_raw(
+            method, path, summary, params=params, json=json, data=data, files=files
+        )
+        return _parse_json(response)
+
+    def _send_raw(
+        self,
+        method: str,
+        path: str,
+        summary: RequestSummary,
+        *,
+        params: dict[str, Any] | None,
+        json: JsonBody | None,
+        data: dict[str, Any] | None,
+        files: dict[str, Any] | None,
+    ) -> httpx.Response:
         self.limiter.acquire()
         self.attempts_made += 1
         started = time.perf_counter()
@@ -165,7 +217,7 @@ class TwentyHttp:
         self._observe_rate_headers(response)
         if response.is_success:
             self.limiter.record_success()
-            return _parse_json(response)
+            return response
 
         failure = error_from_response(response, summary)
         if isinstance(failure, TwentyRateLimitedError):

@@ -22,9 +22,15 @@ from bt2twenty.journal import Journal, RunKind, RunStatus
 from bt2twenty.mapping.model import Mapping
 from bt2twenty.mapping.target import TargetSchema, schema_from_metadata
 from bt2twenty.mapping.workflow import check_confirmed, load_profile
+from bt2twenty.pipeline.attachments import (
+    AttachmentCheck,
+    AttachmentStatus,
+    is_attachment_object,
+    verify_attachments,
+)
 from bt2twenty.pipeline.delta import known_deletions
 from bt2twenty.pipeline.derived import article_note_targets, device_notes
-from bt2twenty.pipeline.load import UNSUPPORTED_TRANSFORMS, journal_path
+from bt2twenty.pipeline.load import journal_path
 from bt2twenty.pipeline.members import MemberDirectory
 from bt2twenty.pipeline.order import plan_load_order
 from bt2twenty.pipeline.phase import SourceLookup
@@ -36,7 +42,12 @@ from bt2twenty.pipeline.verify.expected import (
     SpotSample,
     expected_from_journal,
 )
-from bt2twenty.pipeline.verify.readback import Finding, ObjectReadBack, ObjectVerification
+from bt2twenty.pipeline.verify.readback import (
+    DETAIL_LIMIT,
+    Finding,
+    ObjectReadBack,
+    ObjectVerification,
+)
 from bt2twenty.reports import reports_dir
 from bt2twenty.reports.verification import FindingsCsv, SpotCheckEntry, write_verification
 from bt2twenty.settings import Settings
@@ -112,6 +123,7 @@ def run_verify(
         store = ExpectedStore(settings.project_dir / f".verify-{run.id}.sqlite")
         try:
             with opened_source(settings, profile, export_path) as export:
+                attachment_checks = verify_attachments(client, journal, export)
                 samples = _collect_expected(
                     client,
                     journal,
@@ -125,6 +137,8 @@ def run_verify(
                     progress,
                 )
             _read_back(client, journal, schema, store, samples, result, progress, settings)
+            if attachment_checks:
+                result.objects.append(_attachment_verification(attachment_checks))
             result.reports = write_verification(result, reports_dir(settings), mapping=mapping)
         except BaseException as error:
             journal.finish_run(run.id, status=RunStatus.FAILED, error=str(error)[:2000])
@@ -167,7 +181,7 @@ def _collect_expected(
     samples = []
     row_counts = {o["name"]: int(o.get("rows_yielded", 0)) for o in profile.get("objects", [])}
     for name in order.objects:
-        if name not in present or _is_unsupported(mapping, name):
+        if name not in present or is_attachment_object(mapping.objects[name]):
             continue
         builder = ExpectationBuilder(
             mapping,
@@ -291,12 +305,36 @@ def _natural(source_id: str) -> tuple[int, str]:
     return (int(source_id), "") if source_id.isdigit() else (0, source_id)
 
 
-def _is_unsupported(mapping: Mapping, name: str) -> bool:
-    """Whether the loader skips this object by a named rule, so nothing of it is expected."""
-    return any(
-        not entry.skip and entry.transform in UNSUPPORTED_TRANSFORMS
-        for entry in mapping.objects[name].columns.values()
-    )
+def _attachment_verification(checks: list[AttachmentCheck]) -> ObjectVerification:
+    """Summarise the byte-for-byte attachment checks as the attachment object's verification."""
+    verification = ObjectVerification("attachment", expected=len(checks))
+    for check in checks:
+        if check.status is not AttachmentStatus.MISSING:
+            verification.read += 1
+        if check.is_ok:
+            verification.verified += 1
+            continue
+        if check.status is AttachmentStatus.MISSING:
+            verification.missing += 1
+            kind = "missing"
+        else:
+            verification.mismatched_records += 1
+            verification.mismatched_fields += 1
+            kind = "mismatch"
+        finding = Finding(
+            kind,
+            "attachment",
+            check.record_id,
+            check.source_object,
+            check.source_id,
+            field="file",
+            expected=f"{check.expected_size} bytes, SHA-256 {check.expected_sha256}",
+            stored=f"{check.actual_size} bytes, SHA-256 {check.actual_sha256}",
+            reason=f"{check.status.value}: {check.detail}",
+        )
+        if len(verification.findings) < DETAIL_LIMIT:
+            verification.findings.append(finding)
+    return verification
 
 
 def _version(client: TwentyClient) -> str:

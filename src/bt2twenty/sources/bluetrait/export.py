@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import io
 import logging
+import unicodedata
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -127,6 +128,7 @@ class BluetraitExport:
         self.attachments: list[ExportEntry] = []
         self.other_files: list[ExportEntry] = []
         self._api: ApiRowSource | None = None
+        self._attachments_by_path: dict[str, ExportEntry] | None = None
         self._sort_entries()
 
     def __enter__(self) -> BluetraitExport:
@@ -186,6 +188,36 @@ class BluetraitExport:
             "clients", files=users.files, row_filter="submitters"
         )
         users.row_filter = "staff"
+
+    def attachment(self, path: str) -> ExportEntry | None:
+        """Return the attachment file a CSV row's `path` names, or None if it is not there.
+
+        Windows backslashes and a leading ``./`` are tolerated, and so is the top folder a ZIP
+        may wrap the whole export in.
+        """
+        wanted = unicodedata.normalize("NFC", path.strip().replace("\\", "/").removeprefix("./"))
+        if not wanted:
+            return None
+        if self._attachments_by_path is None:
+            self._attachments_by_path = {
+                unicodedata.normalize("NFC", entry.path): entry for entry in self.attachments
+            }
+        found = self._attachments_by_path.get(wanted)
+        if found is not None:
+            return found
+        return next(
+            (
+                entry
+                for key, entry in self._attachments_by_path.items()
+                if key.endswith(f"/{wanted}") and key.count("/") == wanted.count("/") + 1
+            ),
+            None,
+        )
+
+    def read_attachment(self, entry: ExportEntry) -> bytes:
+        """Return the bytes of one attachment file; raises `SourceError` if it cannot be read."""
+        with self._source.opener(entry)() as stream:
+            return stream.read()
 
     def use_api(self, api: ApiRowSource, *, objects: Iterable[str] | None = None) -> list[str]:
         """Read the objects the Bluetrait API covers from it, and the rest from the files.

@@ -54,18 +54,10 @@ def era_templates(tmp_path_factory: pytest.TempPathFactory, discovered: Path) ->
                 project_dir, rate_limit_per_minute=100_000, burst_per_second=100_000
             )
             propose(settings)
-            if era == "v1":
-                _use_v1_rich_text(project_dir / "mapping.yaml")
             assert confirm(settings).problems == []
             apply(settings)
         templates[era] = folder
     return templates
-
-
-def _use_v1_rich_text(mapping_file: Path) -> None:
-    """Name rich text fields by their 1.x type, which the schema stage does not do itself."""
-    text = mapping_file.read_text(encoding="utf-8")
-    mapping_file.write_text(text.replace("type: RICH_TEXT\n", "type: RICH_TEXT_V2\n"))
 
 
 @pytest.fixture(params=["v1", "v2"])

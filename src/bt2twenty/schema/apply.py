@@ -21,6 +21,8 @@ from bt2twenty.twenty.metadata import FieldSpec, RelationSpec
 
 logger = logging.getLogger(__name__)
 
+RICH_TEXT_TYPES = frozenset({"RICH_TEXT", "RICH_TEXT_V2"})
+
 
 @dataclass(frozen=True)
 class AppliedChange:
@@ -181,10 +183,14 @@ def _create_field(
             target_object_id=live.object_id(step.relation_target),
             target_field_label=step.inverse_label or step.object_name,
         )
+    field_type = step.field_type
+    if field_type in RICH_TEXT_TYPES:
+        # The mapping names rich text either way; Twenty 1.x calls it RICH_TEXT_V2, 2.x RICH_TEXT.
+        field_type = client.profile.rich_text_type
     spec = FieldSpec(
         name=step.field_name,
         label=step.label or step.field_name,
-        type=step.field_type,
+        type=field_type,
         is_unique=step.is_unique,
         options=step.options,
         relation=relation,

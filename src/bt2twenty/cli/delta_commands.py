@@ -5,7 +5,6 @@ from __future__ import annotations
 import json
 import signal
 import threading
-from collections.abc import Callable
 from pathlib import Path
 from typing import Annotated
 
@@ -42,11 +41,7 @@ def delta_command(
     previous = signal.signal(signal.SIGINT, stop_handler(stop))
     try:
         with output.progress() as bar:
-
-            def on_phase(name: str, total: int) -> Callable[[int], None]:
-                task = bar.add_task(name, total=total)
-                return lambda count: bar.advance(task, count)
-
+            on_phase = output.phase_bars(bar)
             result = run_delta(settings, source=source, on_phase=on_phase, stop=stop)
     finally:
         signal.signal(signal.SIGINT, previous)

@@ -7,7 +7,7 @@ goes to stdout; warnings and errors go to stderr.
 from __future__ import annotations
 
 import json
-from collections.abc import Iterator, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
 from typing import Any
 
@@ -93,3 +93,16 @@ def progress() -> Progress:
         console=stderr,
         transient=False,
     )
+
+
+def phase_bars(bar: Progress) -> Callable[[str, int], Callable[[int], None]]:
+    """Return the `on_phase` callback of the pipeline: one bar per phase on `bar`.
+
+    A phase whose total is unknown (0) gets a bar without an end.
+    """
+
+    def on_phase(name: str, total: int) -> Callable[[int], None]:
+        task = bar.add_task(name, total=total or None)
+        return lambda count: bar.advance(task, count)
+
+    return on_phase

@@ -60,11 +60,7 @@ def run_command(
     previous = signal.signal(signal.SIGINT, stop_handler(stop))
     try:
         with output.progress() as bar:
-
-            def on_phase(name: str, total: int) -> Callable[[int], None]:
-                task = bar.add_task(name, total=total)
-                return lambda count: bar.advance(task, count)
-
+            on_phase = output.phase_bars(bar)
             result = run_load(
                 settings,
                 source=source,

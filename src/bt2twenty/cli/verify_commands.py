@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable
 from pathlib import Path
 from typing import Annotated
 
@@ -42,11 +41,7 @@ def verify_command(
     """
     settings = load_settings(project, twenty_url=twenty_url, spot_check_size=spot_check)
     with output.progress() as bar:
-
-        def on_phase(name: str, total: int) -> Callable[[int], None]:
-            task = bar.add_task(name, total=total or None)
-            return lambda count: bar.advance(task, count)
-
+        on_phase = output.phase_bars(bar)
         result = run_verify(settings, source=source, seed=seed, on_phase=on_phase)
 
     if as_json:

@@ -19,8 +19,9 @@ logger = logging.getLogger(__name__)
 
 def export_path_for(profile: dict[str, Any], source: Path | None) -> Path:
     """Return the export to read: `source` if given, else the one discovery profiled."""
-    export_path = source or Path(profile.get("source", {}).get("path", ""))
-    if not export_path.exists():
+    profiled = str(profile.get("source", {}).get("path") or "")
+    export_path = source or (Path(profiled) if profiled else None)
+    if export_path is None or not export_path.exists():
         raise ConfigError(
             f"Source export not found: {export_path}.",
             hint="Pass --source with the export folder or ZIP that discover read.",

@@ -10,18 +10,18 @@ from __future__ import annotations
 
 import json
 import logging
-from contextlib import ExitStack
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
 from bt2twenty import __version__
-from bt2twenty.errors import Bt2TwentyError, ConfigError
+from bt2twenty.errors import Bt2TwentyError
 from bt2twenty.journal.store import utc_now
 from bt2twenty.mapping.model import MappingSettings
 from bt2twenty.mapping.workflow import load_profile, mapping_path
 from bt2twenty.mapping.yamlfile import MappingFileError, load_mapping
 from bt2twenty.pipeline.load import journal_path
+from bt2twenty.pipeline.source import export_path_for, opened_source
 from bt2twenty.redaction import redact
 from bt2twenty.reports.agents import build_agents
 from bt2twenty.reports.articles import build_articles
@@ -34,7 +34,6 @@ from bt2twenty.reports.summary import HandedOver, OpenItems, build_summary
 from bt2twenty.reports.users import MemberCheck, build_users, check_members
 from bt2twenty.reports.writer import Document, WrittenFile, write_document
 from bt2twenty.settings import Settings
-from bt2twenty.sources.bluetrait import BluetraitExport, open_export
 
 logger = logging.getLogger(__name__)
 
@@ -76,17 +75,11 @@ class HandoverResult:
 def write_handover(settings: Settings, *, source: Path | None = None) -> HandoverResult:
     """Write the hand-over documents and their index; see the module docstring."""
     profile = load_profile(settings)
-    export_path = source or Path(profile.get("source", {}).get("path", ""))
-    if not str(export_path) or not export_path.exists():
-        raise ConfigError(
-            f"Source export not found: {export_path}.",
-            hint="Pass --source with the export folder or ZIP that discover read.",
-        )
+    export_path = export_path_for(profile, source)
     mapping_settings = _mapping_settings(settings)
     facts = read_journal(journal_path(settings))
 
-    with open_export(export_path) as export, ExitStack() as resources:
-        _use_api(settings, profile, export, resources)
+    with opened_source(settings, profile, export_path) as export:
         tables = ExportTables(export)
         members = _workspace_members(settings, tables.rows("users"))
         documents = [
@@ -148,18 +141,3 @@ def _workspace_members(settings: Settings, users: list[dict[str, str]]) -> Membe
         return MemberCheck(None, f"the workspace could not be read: {error.message}")
     logger.info("Read %d workspace members from %s", len(members), settings.twenty_url)
     return check_members(members, users)
-
-
-def _use_api(
-    settings: Settings, profile: dict[str, Any], export: BluetraitExport, resources: ExitStack
-) -> None:
-    """Read the objects discovery took from the Bluetrait API from it again, as the load does."""
-    api_url = profile.get("source", {}).get("api_url")
-    api_objects = [o["name"] for o in profile.get("objects", []) if o.get("source") == "api"]
-    if not api_url or not api_objects:
-        return
-    from bt2twenty.sources.bluetrait.api_client import BluetraitApiClient
-
-    api = BluetraitApiClient.from_settings(settings.model_copy(update={"bluetrait_url": api_url}))
-    resources.callback(api.close)
-    export.use_api(api, objects=api_objects)

@@ -9,7 +9,9 @@ from pathlib import Path
 import pytest
 
 from bt2twenty.pipeline.load import run_load
+from bt2twenty.pipeline.delta import run_delta
 from bt2twenty.pipeline.verify import run_verify
+from bt2twenty.reports.handover import write_handover
 
 from ..conftest import FIXTURES
 from .conftest import API_KEY, Project
@@ -27,13 +29,17 @@ def _files(folder: Path) -> list[Path]:
 
 def test_no_secret_anywhere(project: Project, caplog: pytest.LogCaptureFixture) -> None:
     caplog.set_level(logging.DEBUG, logger="bt2twenty")
-    run_load(project.settings)
+    run_load(project.settings, invite=True)
     run_verify(project.settings)
+    run_delta(project.settings)
+    write_handover(project.settings)
 
     written = _files(project.path) + _files(project.path.parent)
     assert any(path.name == "journal.sqlite" for path in written)
     assert any(path.name == "twenty.sqlite" for path in written)
     assert any(path.name.startswith("spot-check-") for path in written)
+    assert any(path.name == "passwords-inventory.csv" for path in written)
+    assert any(path.name.startswith("review-") for path in written)
     for secret in _secrets():
         encoded = secret.encode()
         for path in written:

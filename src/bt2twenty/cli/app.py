@@ -84,6 +84,7 @@ def _register_commands() -> None:
         demo_commands,
         discover_commands,
         map_commands,
+        rollback_commands,
         run_commands,
         sample_commands,
         sandbox_commands,
@@ -97,6 +98,7 @@ def _register_commands() -> None:
         map_commands,
         schema_commands,
         run_commands,
+        rollback_commands,
         sample_commands,
         sandbox_commands,
     )

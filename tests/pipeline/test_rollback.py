@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 import os
 import signal
+import sqlite3
 import subprocess
 import sys
 import time
@@ -18,7 +19,7 @@ from bt2twenty.journal import BatchOperation, BatchState, Journal, RunKind
 from bt2twenty.mapping.workflow import confirm
 from bt2twenty.mapping.yamlfile import load_mapping, save_mapping
 from bt2twenty.pipeline.load import journal_path, run_load
-from bt2twenty.pipeline.rollback import roll_back
+from bt2twenty.pipeline.rollback import UNCONFIRMED_LABEL, roll_back
 from bt2twenty.sandbox import FaultSpec
 
 from .conftest import Project
@@ -315,3 +316,63 @@ def test_cli_exit_code_says_records_were_left_alone(project: Project) -> None:
     document = json.loads(result.stdout)
     assert document["left_alone"][0]["target_id"] == victim["id"]
     assert (project.path / "reports" / f"rollback-{document['run_id']}.md").is_file()
+
+
+def test_old_journal_falls_back_to_updated_by(project: Project) -> None:
+    run_load(project.settings, only=CORE)
+    path = journal_path(project.settings)
+    with sqlite3.connect(path) as connection:
+        connection.execute("UPDATE id_map SET written_updated_at = NULL, written_by = NULL")
+    victim = _company(project, "105")
+    _edit_as_member(project, "companies", victim["id"])
+
+    result = roll_back(project.settings)
+
+    assert [item.target_id for item in result.left_alone] == [victim["id"]]
+    assert result.checked_by_actor_only == sum(r.total - r.unlinked for r in result.objects)
+    assert "only their updatedBy was checked" in result.report_paths[0].read_text()
+    assert _with_bluetrait_id(project, ["tickets"]) == {"tickets": 0}
+
+
+def _sent_batches(project: Project) -> int:
+    with Journal.open(journal_path(project.settings)) as journal:
+        return len(journal.batches(state=BatchState.SENT))
+
+
+def test_rollback_after_killed_load_leaves_nothing(project: Project) -> None:
+    # The kill lands while the stand-in holds a sent batch, which it then creates.
+    project.sandbox.set_faults(FaultSpec(latency_seconds=0.5))
+    command = [sys.executable, "-m", "bt2twenty", "run", "--project", str(project.path)]
+    for name in CORE:
+        command += ["--only", name]
+    env = {**os.environ, **project.env(), "PYTHONPATH": os.pathsep.join(sys.path)}
+    process = subprocess.Popen(command, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
+    deadline = time.monotonic() + 60
+    while _sent_batches(project) == 0 and process.poll() is None:
+        assert time.monotonic() < deadline, "the load never sent a batch"
+        time.sleep(0.02)
+    time.sleep(0.1)
+    process.send_signal(signal.SIGKILL)
+    process.wait(timeout=30)
+    time.sleep(1.0)
+    project.sandbox.set_faults(FaultSpec())
+    with Journal.open(journal_path(project.settings)) as journal:
+        unconfirmed = [item.target_id for b in journal.unconfirmed_batches() for item in b.items]
+    arrived = _present(project, unconfirmed)
+    assert arrived, "no record of an unconfirmed batch reached the stand-in"
+
+    result = roll_back(project.settings)
+
+    assert result.exit_code == 0, result.lines()
+    assert set(_with_bluetrait_id(project, ["companies", "people", "tickets"]).values()) == {0}
+    orphans = [r for r in result.objects if r.source_object == UNCONFIRMED_LABEL]
+    assert sum(r.destroyed for r in orphans) == len(arrived)
+
+
+def _present(project: Project, ids: list[str]) -> list[str]:
+    found = []
+    with project.client() as client:
+        for objects_path in ("companies", "people", "tickets"):
+            condition = f"and(id[in]:{json.dumps(ids)},{EVERYONE})"
+            found += [r["id"] for r in client.records.iterate(objects_path, filter=condition)]
+    return found

@@ -53,6 +53,21 @@ def _graphql_error(message: str, code: str) -> dict[str, Any]:
     return {"errors": [{"message": message, "extensions": {"code": code}}], "data": None}
 
 
+async def _buffered(receive: Receive) -> Receive:
+    """Read the whole request body now and return a `receive` that replays it first."""
+    messages: list[Message] = []
+    while True:
+        message = await receive()
+        messages.append(message)
+        if message["type"] != "http.request" or not message.get("more_body"):
+            break
+
+    async def replay() -> Message:
+        return messages.pop(0) if messages else await receive()
+
+    return replay
+
+
 class Gateway:
     """Check the key, apply the rate limit and faults, then pass the request to the routes."""
 
@@ -99,6 +114,9 @@ class Gateway:
 
         faults = self.runtime.faults
         if faults.spec.latency_seconds:
+            # The body is read before the wait, as a server reads a request before it works
+            # on it, so a client that goes away meanwhile still has its request carried out.
+            receive = await _buffered(receive)
             await asyncio.sleep(faults.spec.latency_seconds)
         fault = faults.draw()
         if fault == "error":

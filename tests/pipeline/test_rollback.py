@@ -116,7 +116,7 @@ def _company(project: Project, bluetrait_id: str) -> dict[str, Any]:
         )
 
 
-def test_full_rollback_removes_migration_and_restores_before_images(project: Project) -> None:
+def test_full_rollback_restores_workspace(project: Project) -> None:
     _set_policy(project, "update")
     seeded = _seed_existing(project)
     standard = ["companies", "people", "notes", "noteTargets", "opportunities"]
@@ -153,7 +153,7 @@ def test_full_rollback_removes_migration_and_restores_before_images(project: Pro
 
 
 @pytest.mark.parametrize("editor", ["member", "api-key"])
-def test_edited_record_left_alone_unless_forced(project: Project, editor: str) -> None:
+def test_edited_record_kept_unless_forced(project: Project, editor: str) -> None:
     run_load(project.settings, only=CORE)
     victim = _company(project, "105")
     if editor == "member":
@@ -208,7 +208,7 @@ def test_dry_run_changes_nothing(project: Project) -> None:
         assert journal.status().as_dict() == status_before
 
 
-def test_rollback_of_sample_run_keeps_the_full_run(project: Project) -> None:
+def test_sample_run_rollback_keeps_full_run(project: Project) -> None:
     sample = run_load(project.settings, only=CORE, sample=5)
     run_load(project.settings, only=CORE)
     with Journal.open(journal_path(project.settings)) as journal:
@@ -227,7 +227,7 @@ def test_rollback_of_sample_run_keeps_the_full_run(project: Project) -> None:
     assert len(remaining["tickets"]) == 400 - sum(1 for t, _ in sampled if t == "ticket")
 
 
-def test_run_again_after_rollback_gives_the_same_counts(project: Project) -> None:
+def test_rerun_after_rollback_same_counts(project: Project) -> None:
     first = run_load(project.settings)
     assert roll_back(project.settings).exit_code == 0
 
@@ -250,7 +250,7 @@ def _rollback_batches(project: Project) -> int:
         )
 
 
-def test_killed_rollback_is_finished_by_the_next(project: Project) -> None:
+def test_killed_rollback_finished_next_time(project: Project) -> None:
     run_load(project.settings, only=CORE)
     project.sandbox.set_faults(FaultSpec(latency_seconds=0.05))
     command = [sys.executable, "-m", "bt2twenty", "rollback", "--project", str(project.path)]
@@ -276,7 +276,7 @@ def test_killed_rollback_is_finished_by_the_next(project: Project) -> None:
     assert statuses == ["interrupted", "completed"]
 
 
-def test_schema_rollback_removes_only_what_the_migration_created(project: Project) -> None:
+def test_schema_rollback_removes_created_only(project: Project) -> None:
     run_load(project.settings, only=CORE)
     with project.client() as client:
         objects_before = {o["nameSingular"]: o for o in client.metadata.list_objects()}
@@ -304,7 +304,7 @@ def test_schema_rollback_removes_only_what_the_migration_created(project: Projec
         assert journal.schema_changes() == []
 
 
-def test_cli_exit_code_says_records_were_left_alone(project: Project) -> None:
+def test_cli_exit_code_for_kept_records(project: Project) -> None:
     run_load(project.settings, only=["companies"])
     victim = _company(project, "105")
     _edit_as_member(project, "companies", victim["id"])
@@ -318,7 +318,7 @@ def test_cli_exit_code_says_records_were_left_alone(project: Project) -> None:
     assert (project.path / "reports" / f"rollback-{document['run_id']}.md").is_file()
 
 
-def test_old_journal_falls_back_to_updated_by(project: Project) -> None:
+def test_old_journal_checks_updated_by(project: Project) -> None:
     run_load(project.settings, only=CORE)
     path = journal_path(project.settings)
     with sqlite3.connect(path) as connection:
@@ -339,8 +339,8 @@ def _sent_batches(project: Project) -> int:
         return len(journal.batches(state=BatchState.SENT))
 
 
-def test_rollback_after_killed_load_leaves_nothing(project: Project) -> None:
-    # The kill lands while the stand-in holds a sent batch, which it then creates.
+def test_rollback_after_killed_load(project: Project) -> None:
+    # The kill lands while the stand-in waits on a sent batch, which it then creates.
     project.sandbox.set_faults(FaultSpec(latency_seconds=0.5))
     command = [sys.executable, "-m", "bt2twenty", "run", "--project", str(project.path)]
     for name in CORE:
@@ -376,3 +376,22 @@ def _present(project: Project, ids: list[str]) -> list[str]:
             condition = f"and(id[in]:{json.dumps(ids)},{EVERYONE})"
             found += [r["id"] for r in client.records.iterate(objects_path, filter=condition)]
     return found
+
+
+def test_parents_of_kept_record_are_kept(project: Project) -> None:
+    run_load(project.settings, only=CORE)
+    with project.client() as client:
+        ticket = next(t for t in client.records.iterate("tickets") if t["companyId"])
+    with project.sandbox.member_client(MEMBER_EMAIL) as http:
+        response = http.patch(f"/rest/tickets/{ticket['id']}", json={"name": "Edited in UI"})
+        response.raise_for_status()
+
+    result = roll_back(project.settings)
+
+    kept = {item.target_id: item.reason for item in result.left_alone}
+    assert "Ava Nguyen (MANUAL)" in kept[ticket["id"]]
+    assert "links to it" in kept[ticket["companyId"]]
+    with project.client() as client:
+        still = client.records.get("tickets", ticket["id"])
+    assert still["companyId"] == ticket["companyId"]
+    assert _with_bluetrait_id(project, ["tickets"]) == {"tickets": 1}

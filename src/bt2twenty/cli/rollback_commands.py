@@ -1,4 +1,4 @@
-"""``bt2twenty rollback``: undo what the journal says the migration did in Twenty."""
+"""``bt2twenty rollback``: undo what the journal records the migration did in Twenty."""
 
 from __future__ import annotations
 

@@ -219,8 +219,8 @@ def apply_confirmed_items(
 ) -> None:
     """Write a confirmed batch's effect on the id map inside the caller's transaction.
 
-    `written`, keyed by target id, holds what Twenty returned for each record written; a
-    record without one gets no stamp, since any stamp kept from an earlier write is stale.
+    `written`, keyed by target id, is what Twenty returned for each record written. A record
+    without one gets no stamp, because any stamp kept from an earlier write is stale.
     """
     now = utc_now()
     stamps = written or {}

@@ -177,7 +177,7 @@ class Batch:
 
 @dataclass(frozen=True)
 class WriteStamp:
-    """What Twenty returned for a record the migration wrote: its `updatedAt` and `updatedBy`.
+    """The `updatedAt` and `updatedBy` Twenty returned for a record the migration wrote.
 
     Twenty sets both on every write, from the caller, so a record whose values differ later
     was changed by someone else. `updated_by` is the actor in a stable text form (see
@@ -204,8 +204,8 @@ def actor_key(actor: Any) -> str | None:
     """
     if not isinstance(actor, Mapping):
         return None
-    who = {key: actor.get(key) for key in ("source", "name", "workspaceMemberId")}
-    return json.dumps(who, sort_keys=True, ensure_ascii=False)
+    identity = {key: actor.get(key) for key in ("source", "name", "workspaceMemberId")}
+    return json.dumps(identity, sort_keys=True, ensure_ascii=False)
 
 
 @dataclass(frozen=True)
@@ -231,7 +231,7 @@ class IdMapEntry:
 
     @property
     def stamp(self) -> WriteStamp | None:
-        """What Twenty returned when the migration last wrote the record; None if not recorded."""
+        """The stamp of the migration's last write of the record, or None if not recorded."""
         if self.written_updated_at is None and self.written_by is None:
             return None
         return WriteStamp(self.written_updated_at, self.written_by)

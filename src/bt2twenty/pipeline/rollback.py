@@ -1,4 +1,4 @@
-"""The rollback stage: undo exactly what the journal says this migration did, and nothing else.
+"""The rollback stage: undo exactly what the journal records this migration did, and no more.
 
 Records the migration created are destroyed (hard delete, so their unique values are free for
 a re-run), children before parents. Pre-existing records it updated get their before-images
@@ -17,6 +17,7 @@ from __future__ import annotations
 import json
 import logging
 import threading
+import uuid
 from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass
 from typing import Any
@@ -59,7 +60,7 @@ UNCONFIRMED_LABEL = "(writes never confirmed)"
 
 @dataclass(frozen=True)
 class RollbackOptions:
-    """What the caller asked for."""
+    """The options of one rollback, as the caller requested them."""
 
     only_run: int | None = None
     is_dry_run: bool = False
@@ -120,6 +121,8 @@ class Rollback:
         self.chunk = max(1, min(MAX_CHUNK, client.records.max_batch_size))
         self._plurals: dict[str, str] = {}
         self._known_actor: str | None = None
+        # Target ids that records left alone link to, each with the first such record.
+        self._linked_from_kept: dict[str, str] = {}
 
     @property
     def run_id(self) -> int:
@@ -238,12 +241,22 @@ class Rollback:
     def _is_left_alone(
         self, report: ObjectRollback, entry: IdMapEntry, record: dict[str, Any]
     ) -> bool:
+        """Decide whether to keep a record, and if so list it with the reason.
+
+        A record is kept when it was edited after the migration's last write (unless forced),
+        or when a kept record links to it: destroying it would empty that record's link.
+        Children are undone before parents, so every link to a record is known by its turn.
+        """
         our_actor = self._our_actor(entry, record)
         check = check_edited(entry, record, our_actor=our_actor)
         if check.by_actor_only:
             self.result.checked_by_actor_only += 1
-        if not check.is_edited or self.options.is_forced:
+        reason = None if self.options.is_forced else check.reason
+        if reason is None and entry.target_id in self._linked_from_kept:
+            reason = f"a record left alone links to it ({self._linked_from_kept[entry.target_id]})"
+        if reason is None:
             return False
+
         report.left_alone += 1
         self.result.left_alone.append(
             LeftAlone(
@@ -252,9 +265,12 @@ class Rollback:
                 target_object=entry.target_object,
                 target_id=entry.target_id,
                 origin=entry.origin.value,
-                reason=check.reason or "",
+                reason=reason,
             )
         )
+        for key, value in record.items():
+            if key.endswith("Id") and _is_uuid(value):
+                self._linked_from_kept.setdefault(value, f"{entry.target_object} {entry.target_id}")
         return True
 
     def _our_actor(self, entry: IdMapEntry, record: dict[str, Any]) -> str | None:
@@ -456,7 +472,7 @@ def _check_run(journal: Journal, only_run: int | None) -> None:
 
 
 def _close_interrupted(journal: Journal) -> int:
-    """Close what a killed process left open; the journal still says what is left to undo."""
+    """Close the runs and batches a killed process left open; the id map still lists the work."""
     unconfirmed = journal.unconfirmed_batches()
     for batch in unconfirmed:
         journal.mark_failed(batch.id, reason="interrupted; the next run redoes its records")
@@ -481,8 +497,21 @@ def _chunks(entries: Iterator[Any], size: int) -> Iterator[list[Any]]:
 
 
 def _ids_filter(ids: Sequence[str]) -> str:
-    """A filter matching these ids, live or soft-deleted: Twenty hides deleted rows otherwise."""
+    """Build a filter for these ids that matches soft-deleted records too.
+
+    Twenty leaves soft-deleted records out of a list unless the filter names `deletedAt`.
+    """
     return f"and(id[in]:{json.dumps(list(ids))},or(deletedAt[is]:NULL,deletedAt[is]:NOT_NULL))"
+
+
+def _is_uuid(value: Any) -> bool:
+    if not isinstance(value, str):
+        return False
+    try:
+        uuid.UUID(value)
+    except ValueError:
+        return False
+    return True
 
 
 def _item(entry: IdMapEntry) -> BatchItem:

@@ -20,14 +20,14 @@ from bt2twenty.mapping.target import SYSTEM_FIELDS
 
 logger = logging.getLogger(__name__)
 
-# Keys a before-image holds that are never written back: Twenty fills them itself. `createdAt`
+# Keys of a before-image that are never written back, because Twenty fills them itself. `createdAt`
 # is written back, because the loader sets it from the source on the records it updates.
 NOT_RESTORED = SYSTEM_FIELDS
 
 
 @dataclass(frozen=True)
 class EditCheck:
-    """The verdict on one record: `reason` says who changed it, None when untouched."""
+    """The verdict on one record: `reason` names who changed it, and is None when untouched."""
 
     reason: str | None
     by_actor_only: bool = False
@@ -40,7 +40,7 @@ class EditCheck:
 def check_edited(
     entry: IdMapEntry, current: Mapping[str, Any], *, our_actor: str | None
 ) -> EditCheck:
-    """Tell whether `current` (the record as Twenty holds it now) changed after our write.
+    """Tell whether `current` (the record as Twenty stores it now) changed after our write.
 
     Without a stamp (an older journal), the record counts as edited when its `updatedBy` is
     not `our_actor`, the actor the migration's writes show; when that actor is unknown too,
@@ -95,7 +95,7 @@ def describe_actor(key: str | None) -> str:
 
 
 def restore_changes(image: Mapping[str, Any], current: Mapping[str, Any]) -> dict[str, Any]:
-    """Return the fields to write so `current` holds its before-image values again.
+    """Return the fields to write so `current` gets its before-image values back.
 
     Only fields that differ are sent. System fields Twenty fills itself are left out, and so
     are fields the workspace no longer has.

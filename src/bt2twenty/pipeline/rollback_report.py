@@ -1,4 +1,4 @@
-"""What a rollback did, per object, and the report a person reads afterwards.
+"""Rollback results per object, and the report a person reads afterwards.
 
 `RollbackResult` renders itself as summary lines, as JSON, and as the Markdown report written
 to `<project>/reports/rollback-<run id>.md` beside its `.json`.
@@ -104,14 +104,21 @@ class RollbackResult:
             return 1
         return 0
 
+    @property
+    def actor_only_note(self) -> str | None:
+        """The note that some records could only be checked by their `updatedBy`."""
+        if not self.checked_by_actor_only:
+            return None
+        return (
+            f"{self.checked_by_actor_only} records were written before this version kept "
+            "their updatedAt, so only their updatedBy was checked for later edits."
+        )
+
     def lines(self) -> list[str]:
         """Return the per-object summary lines, then the notes a person must read."""
         lines = [report.line(is_dry_run=self.is_dry_run) for report in self.objects]
-        if self.checked_by_actor_only:
-            lines.append(
-                f"{self.checked_by_actor_only} records were written before this version kept "
-                "their updatedAt, so only their updatedBy was checked for later edits."
-            )
+        if self.actor_only_note:
+            lines.append(self.actor_only_note)
         for outcome in self.schema:
             verb = "would remove" if self.is_dry_run else "removed"
             lines.append(
@@ -140,29 +147,19 @@ class RollbackResult:
     def as_markdown(self) -> str:
         """Return the report a person reads: what was undone, and every record left alone."""
         title = "Rollback dry run" if self.is_dry_run else f"Rollback run {self.run_id}"
-        out = [f"# {title}", ""]
         scope = f"records first written by run {self.only_run}" if self.only_run else "all runs"
-        out.append(f"Scope: {scope}. Forced: {'yes' if self.is_forced else 'no'}.")
-        out += [
-            "",
-            "| object | destroyed | restored | left alone | already gone | linked | failed |",
-        ]
-        out.append("|---|---|---|---|---|---|---|")
-        for r in self.objects:
-            out.append(
-                f"| {r.label} | {r.destroyed} | {r.restored} | {r.left_alone} | "
-                f"{r.already_gone} | {r.unlinked} | {r.failed} |"
-            )
-        if self.checked_by_actor_only:
-            out += ["", self.lines()[len(self.objects)]]
+        out = [f"# {title}", "", f"Scope: {scope}. Forced: {'yes' if self.is_forced else 'no'}."]
+        out += ["", *self._object_table()]
+        if self.actor_only_note:
+            out += ["", self.actor_only_note]
+
         out += ["", "## Records left alone", ""]
-        if not self.left_alone:
-            out.append("None.")
-        for item in self.left_alone:
-            out.append(
-                f"- {item.target_object} `{item.target_id}` (source {item.source_object} "
-                f"{item.source_id}, {item.origin}): {item.reason}"
-            )
+        out += [
+            f"- {item.target_object} `{item.target_id}` (source {item.source_object} "
+            f"{item.source_id}, {item.origin}): {item.reason}"
+            for item in self.left_alone
+        ] or ["None."]
+
         if self.schema:
             out += ["", "## Schema", ""]
             for outcome in self.schema:
@@ -173,6 +170,19 @@ class RollbackResult:
         if self.left_alone and not self.is_forced:
             out += ["", "Run `bt2twenty rollback --force` to undo the records left alone too."]
         return redact("\n".join(out) + "\n")
+
+    def _object_table(self) -> list[str]:
+        verbs = "to destroy | to restore" if self.is_dry_run else "destroyed | restored"
+        rows = [
+            f"| object | {verbs} | left alone | already gone | only linked | failed |",
+            "|---|---|---|---|---|---|---|",
+        ]
+        rows += [
+            f"| {r.label} | {r.destroyed} | {r.restored} | {r.left_alone} | "
+            f"{r.already_gone} | {r.unlinked} | {r.failed} |"
+            for r in self.objects
+        ]
+        return rows
 
 
 def write_report(result: RollbackResult, project_dir: Path) -> list[Path]:

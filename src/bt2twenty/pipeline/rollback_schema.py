@@ -1,6 +1,6 @@
 """Rollback of the schema: remove the custom objects and fields the migration created.
 
-Only changes the journal holds are undone, newest first. A change is kept when the migration
+Only changes recorded in the journal are undone, newest first. A change is kept when the migration
 still has records in its object (records left alone, or records of runs outside `--run`),
 because removing it would take their values with it; and a field Twenty lists as standard is
 never removed, whatever the journal says.
@@ -21,7 +21,7 @@ logger = logging.getLogger(__name__)
 def remove_created_schema(
     client: TwentyClient, journal: Journal, *, only_run: int | None, run_id: int | None
 ) -> list[SchemaOutcome]:
-    """Remove what the journal says the schema stage created; `run_id` None only reports.
+    """Remove what the journal records the schema stage created; `run_id` None only reports.
 
     Each change is marked removed in the journal as soon as it is gone, so a killed
     rollback resumes with the changes still left.
@@ -64,9 +64,9 @@ def remove_created_schema(
 def _objects_with_records(journal: Journal) -> dict[str, int]:
     occupied: dict[str, int] = {}
     for count in journal.count_by_object():
-        held = count.created + count.updated + count.deleted
-        if held:
-            occupied[count.target_object] = occupied.get(count.target_object, 0) + held
+        records = count.created + count.updated + count.deleted
+        if records:
+            occupied[count.target_object] = occupied.get(count.target_object, 0) + records
     return occupied
 
 

@@ -1,9 +1,9 @@
 """Who a request acts as: the API key, or a workspace member signed in to the app.
 
 Twenty writes the caller into `createdBy` and `updatedBy` on every write. A request made with an
-API key shows the key (source `API`, the key's name); a person editing in the app shows
-themselves (source `MANUAL`, their name and workspace member id). The gateway sets the actor
-of each request here, and the record writer reads it.
+API key shows the key: source `API` and the key's name. A person editing in the app shows
+themselves: source `MANUAL`, their name and their workspace member id. The gateway sets the
+actor of each request here, and the record writer reads it.
 """
 
 from __future__ import annotations
@@ -28,9 +28,9 @@ def api_actor() -> JsonObject:
 def member_actor(member: JsonObject) -> JsonObject:
     """Return the actor of a workspace member editing in the app.
 
-    NOTE: Twenty's app sends edits with a user's session token, and its actor service names
-    the member with source `MANUAL`; the exact `name` format (first and last name joined by
-    a space) is a guess.
+    Twenty's app sends edits with the user's session token, and its actor service then names
+    the member with source `MANUAL`.
+    NOTE: the `name` format (first and last name joined by a space) is a guess.
     """
     name = member.get("name") or {}
     full_name = " ".join(part for part in (name.get("firstName"), name.get("lastName")) if part)

@@ -167,7 +167,8 @@ def test_edited_record_kept_unless_forced(project: Project, editor: str) -> None
     assert result.exit_code == 1
     assert [item.target_id for item in result.left_alone] == [victim["id"]]
     reason = result.left_alone[0].reason
-    assert ("Ava Nguyen (MANUAL)" if editor == "member" else "updatedAt is") in reason
+    expected_actor = "Ava Nguyen (MANUAL)" if editor == "member" else "Sandbox API key (API)"
+    assert f"edited in Twenty by {expected_actor}" in reason
     with project.client() as client:
         kept = client.records.get("companies", victim["id"])
     assert kept["bluetraitId"] == "105"

@@ -95,8 +95,9 @@ def _print_summary(result: RollbackResult, project: Path) -> None:
     elif result.exit_code == 0:
         output.success(f"Rollback run {result.run_id} undid everything asked.")
     elif result.left_alone:
+        count = len(result.left_alone)
         output.warn(
-            f"{len(result.left_alone)} records were left alone; run "
+            f"{count} record{'s' if count != 1 else ''} left alone; run "
             f"`bt2twenty rollback --project {project} --force` to undo them too."
         )
 

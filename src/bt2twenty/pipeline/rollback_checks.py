@@ -52,8 +52,8 @@ def check_edited(
         now_at = current.get("updatedAt")
         if not same_instant(now_at, stamp.updated_at):
             return EditCheck(
-                f"edited in Twenty after the migration: updatedAt is {now_at}, the migration's "
-                f"last write left {stamp.updated_at}; last changed by {describe_actor(now_by)}"
+                f"edited in Twenty by {describe_actor(now_by)} at {now_at}, after the "
+                f"migration's last write at {stamp.updated_at}"
             )
         if stamp.updated_by is not None and now_by != stamp.updated_by:
             return EditCheck(f"edited in Twenty by {describe_actor(now_by)}")

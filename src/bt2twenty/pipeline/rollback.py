@@ -210,13 +210,13 @@ class Rollback:
     def _undo_written(self, report: ObjectRollback, entries: list[IdMapEntry]) -> None:
         plural = self._plural(report.target_object)
         current = self._fetch(plural, [entry.target_id for entry in entries])
-        gone: list[IdMapEntry] = []
+        missing: list[IdMapEntry] = []
         to_destroy: list[IdMapEntry] = []
         to_restore: list[tuple[IdMapEntry, dict[str, Any]]] = []
         for entry in entries:
             record = current.get(entry.target_id)
             if record is None:
-                gone.append(entry)
+                missing.append(entry)
             elif self._is_left_alone(report, entry, record):
                 continue
             elif entry.origin is Origin.CREATED:
@@ -224,14 +224,14 @@ class Rollback:
             else:
                 to_restore.append((entry, record))
 
-        report.already_gone += len(gone)
+        report.already_gone += len(missing)
         if self.options.is_dry_run:
             report.destroyed += len(to_destroy)
             report.restored += len(to_restore)
             return
-        if gone:
+        if missing:
             self.journal.mark_rolled_back(
-                report.source_object, [entry.source_id for entry in gone], run_id=self.run_id
+                report.source_object, [entry.source_id for entry in missing], run_id=self.run_id
             )
         for entry, record in to_restore:
             self._restore(report, plural, entry, record)

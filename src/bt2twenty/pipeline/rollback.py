@@ -18,7 +18,7 @@ import json
 import logging
 import threading
 import uuid
-from collections.abc import Callable, Iterator, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from typing import Any
 
@@ -173,7 +173,7 @@ class Rollback:
 
     def _undo_records(self, on_object: OnObject | None, stop: threading.Event) -> None:
         unconfirmed = self._unconfirmed_creates()
-        for source_object in self._destroy_order():
+        for source_object in self._destroy_order(extra=unconfirmed):
             if stop.is_set():
                 return
             entries = self.journal.id_map_entries(
@@ -186,9 +186,9 @@ class Rollback:
                 advance(len(chunk))
                 if stop.is_set():
                     return
-        for target_object, items in unconfirmed.items():
-            for part in _chunks(iter(items), self.chunk):
-                self._undo_unconfirmed(target_object, part)
+            for target_object, items in unconfirmed.get(source_object, {}).items():
+                for part in _chunks(iter(items), self.chunk):
+                    self._undo_unconfirmed(target_object, part)
 
     def _undo_chunk(self, source_object: str, chunk: list[IdMapEntry]) -> None:
         by_target: dict[str, list[IdMapEntry]] = {}
@@ -353,15 +353,15 @@ class Rollback:
 
     # Records a killed load sent but never saw confirmed
 
-    def _unconfirmed_creates(self) -> dict[str, list[BatchItem]]:
-        """Return, per target object, records of unconfirmed creates that no id-map row holds.
+    def _unconfirmed_creates(self) -> dict[str, dict[str, list[BatchItem]]]:
+        """Return records of unconfirmed creates that no id-map row holds, by source and target.
 
         A load killed after Twenty created a batch but before the journal confirmed it leaves
         records the id map does not know. Their ids are the migration's own (UUIDv5), so a
         record with such an id can only be one the migration created.
         """
         batches = self.journal.unconfirmed_batches() + self.journal.batches(state=BatchState.FAILED)
-        found: dict[str, dict[str, BatchItem]] = {}
+        found: dict[str, dict[str, dict[str, BatchItem]]] = {}
         for batch in batches:
             if batch.operation not in (BatchOperation.CREATE, BatchOperation.UPSERT):
                 continue
@@ -373,8 +373,12 @@ class Rollback:
                     continue
                 if self.journal.target_id(item.source_object, item.source_id) is not None:
                     continue
-                found.setdefault(batch.target_object, {})[item.target_id] = item
-        return {target: list(items.values()) for target, items in found.items()}
+                by_target = found.setdefault(item.source_object, {})
+                by_target.setdefault(batch.target_object, {})[item.target_id] = item
+        return {
+            source: {target: list(items.values()) for target, items in targets.items()}
+            for source, targets in found.items()
+        }
 
     def _undo_unconfirmed(self, target_object: str, items: list[BatchItem]) -> None:
         plural = self._plural(target_object)
@@ -426,14 +430,15 @@ class Rollback:
             )
         )
 
-    def _destroy_order(self) -> list[str]:
-        """Return the journal's source objects, children before parents.
+    def _destroy_order(self, *, extra: Iterable[str] = ()) -> list[str]:
+        """Return the journal's source objects (and `extra` ones), children before parents.
 
-        The order is the reverse of the mapping's load order; the note targets of an object
+        The order is the reverse of the mapping's load order, and the note targets of an object
         (source objects such as `ticket_notes.ticket_id`) go just before it. Objects the
         mapping no longer names go first, newest first as the journal recorded them.
         """
         names = [count.source_object for count in self.journal.count_by_object()]
+        names += [name for name in extra if name not in names]
         load_order = _load_order(self.settings)
         position = {name: index for index, name in enumerate(load_order)}
         known = [name for name in names if name.partition(".")[0] in position]

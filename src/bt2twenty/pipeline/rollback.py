@@ -3,13 +3,14 @@
 Records the migration created are destroyed (hard delete, so their unique values are free for
 a re-run), children before parents. Pre-existing records it updated get their before-images
 back, and records it only linked to are not touched. A record changed in Twenty after the
-migration's last write is reported and left alone unless forced. With `schema`, the custom
-objects and fields the migration created are removed too.
+migration's last write is reported and left alone unless forced, and so is every record a
+kept record links to. With `schema`, the custom objects and fields the migration created are
+removed too.
 
 A rollback is a journaled run of kind `rollback`: each destroy or restore batch is journaled
 before it is sent and marks its id-map rows rolled back when Twenty confirms it. The journal
 is the only record of what is left to undo, so a rollback killed at any instant is finished by
-the next one; a record already gone from Twenty counts as destroyed.
+the next one. A record already missing from Twenty counts as destroyed.
 """
 
 from __future__ import annotations
@@ -297,6 +298,8 @@ class Rollback:
         )
         self.journal.mark_sent(batch.id)
         ids = [entry.target_id for entry in entries]
+        # NOTE: a record edited between the lookup and this request is destroyed anyway,
+        # because the destroy filter names ids only.
         try:
             destroyed = self.client.records.delete_many(plural, filter=_ids_filter(ids), soft=False)
         except TwentyApiError as error:

@@ -17,6 +17,7 @@ from typing import Any
 from bt2twenty.errors import ConfigError
 from bt2twenty.mapping.workflow import confirm, propose
 from bt2twenty.pipeline.load import LoadResult, run_load
+from bt2twenty.pipeline.verify import VerifyResult, run_verify
 from bt2twenty.redaction import register_secret
 from bt2twenty.sandbox import SandboxConfig, running_sandbox
 from bt2twenty.schema.workflow import apply
@@ -48,6 +49,7 @@ class DemoResult:
     report_path: Path
     checks: list[DemoCheck] = field(default_factory=list)
     load: LoadResult | None = None
+    verify: VerifyResult | None = None
 
     @property
     def passed(self) -> bool:
@@ -61,7 +63,7 @@ def run_demo(
     seed: int = 1,
     step: Callable[[str], None] = lambda _name: None,
 ) -> DemoResult:
-    """Generate an export, then discover, map, confirm, apply the schema and load it."""
+    """Generate an export, then discover, map, confirm, apply the schema, load and verify it."""
     if workdir.exists() and any(workdir.iterdir()):
         raise ConfigError(
             f"The demo folder {workdir} is not empty.",
@@ -134,6 +136,11 @@ def run_demo(
             )
         )
 
+        step("Reading every record back and comparing each field")
+        verified = run_verify(settings, seed=seed)
+        result.verify = verified
+        _check_verify(result, verified)
+
     _write_report(result, summary.total_rows, profile.document)
     return result
 
@@ -158,6 +165,21 @@ def _check_load(result: DemoResult, load: LoadResult) -> None:
     )
 
 
+def _check_verify(result: DemoResult, verified: VerifyResult) -> None:
+    problems = sum(
+        item.mismatched_records + item.missing + item.extra + item.outdated
+        for item in verified.objects
+    )
+    result.checks.append(
+        DemoCheck(
+            "every field verified in Twenty",
+            verified.is_clean,
+            f"{verified.verified} records read back, {problems} with a difference; "
+            f"report {verified.reports['markdown'].name}",
+        )
+    )
+
+
 def _write_report(result: DemoResult, rows: int, profile: dict[str, Any]) -> None:
     lines = [
         "# bt2twenty demo",
@@ -173,12 +195,17 @@ def _write_report(result: DemoResult, rows: int, profile: dict[str, Any]) -> Non
     if result.load is not None:
         lines += ["", "## Records per object", ""]
         lines += [f"- {report.line()}" for report in result.load.objects]
-    lines += ["", f"Scope document: {result.workdir / 'project' / 'scope.md'}", ""]
+    lines += ["", f"Scope document: {result.workdir / 'project' / 'scope.md'}"]
+    if result.verify is not None:
+        lines.append(f"Verification report: {result.verify.reports['markdown']}")
+        lines.append(f"Spot-check sheet: {result.verify.reports['spot_check_html']}")
+    lines.append("")
     result.report_path.write_text("\n".join(lines), encoding="utf-8")
     document = {
         "passed": result.passed,
         "checks": [check.__dict__ for check in result.checks],
         "load": result.load.as_json() if result.load else None,
+        "verify": result.verify.as_json() if result.verify else None,
         "source_objects": len(profile.get("objects", [])),
     }
     result.report_path.with_suffix(".json").write_text(

@@ -106,6 +106,14 @@ class Settings(BaseSettings):
     page_size: int | None = Field(
         default=None, ge=1, le=10_000, description="Records per list page; None uses the era's."
     )
+    delta_overlap_minutes: int = Field(
+        default=60,
+        ge=0,
+        description="Minutes before the last run's latest source stamp that a delta reads again.",
+    )
+    spot_check_size: int = Field(
+        default=25, ge=0, le=10_000, description="Records per object on the spot-check sheet."
+    )
     concurrency: int = Field(default=4, ge=1, le=64, description="Requests in flight at once.")
     request_timeout_seconds: float = Field(default=60.0, gt=0, description="Per-request timeout.")
     max_attempts: int = Field(

@@ -9,6 +9,7 @@ import sqlite3
 import subprocess
 import sys
 import time
+from pathlib import Path
 from typing import Any
 
 import pytest
@@ -18,6 +19,7 @@ from bt2twenty.cli.app import app
 from bt2twenty.journal import BatchOperation, BatchState, Journal, RunKind
 from bt2twenty.mapping.workflow import confirm
 from bt2twenty.mapping.yamlfile import load_mapping, save_mapping
+from bt2twenty.pipeline.delta import run_delta
 from bt2twenty.pipeline.load import journal_path, run_load
 from bt2twenty.pipeline.rollback import UNCONFIRMED_LABEL, roll_back
 from bt2twenty.sandbox import FaultSpec
@@ -396,3 +398,19 @@ def test_parents_of_kept_record_are_kept(project: Project) -> None:
         still = client.records.get("tickets", ticket["id"])
     assert still["companyId"] == ticket["companyId"]
     assert _with_bluetrait_id(project, ["tickets"]) == {"tickets": 1}
+
+
+@pytest.mark.parametrize("policy", ["remove", "flag"])
+def test_rollback_after_delta(project: Project, tmp_path: Path, policy: str) -> None:
+    from .test_delta import _changed_export
+    from .test_delta import _set_policy as _set_deleted_policy
+
+    run_load(project.settings)
+    _set_deleted_policy(project, policy)
+    run_delta(project.settings, source=_changed_export(tmp_path))
+
+    result = roll_back(project.settings)
+
+    assert result.left_alone == []
+    assert result.exit_code == 0
+    assert _surviving(project) == []

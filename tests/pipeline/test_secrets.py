@@ -9,6 +9,7 @@ from pathlib import Path
 import pytest
 
 from bt2twenty.pipeline.load import run_load
+from bt2twenty.pipeline.verify import run_verify
 
 from ..conftest import FIXTURES
 from .conftest import API_KEY, Project
@@ -27,10 +28,12 @@ def _files(folder: Path) -> list[Path]:
 def test_no_secret_anywhere(project: Project, caplog: pytest.LogCaptureFixture) -> None:
     caplog.set_level(logging.DEBUG, logger="bt2twenty")
     run_load(project.settings)
+    run_verify(project.settings)
 
     written = _files(project.path) + _files(project.path.parent)
     assert any(path.name == "journal.sqlite" for path in written)
     assert any(path.name == "twenty.sqlite" for path in written)
+    assert any(path.name.startswith("spot-check-") for path in written)
     for secret in _secrets():
         encoded = secret.encode()
         for path in written:

@@ -234,3 +234,13 @@ def test_validation_lists_every_problem() -> None:
         "UNKNOWN_OPTION",
         "WRONG_SHAPE",
     ]
+
+
+def test_shared_target_ids_prefixed(mapping: Mapping) -> None:
+    notes = _build(mapping, "ticket_notes")
+    articles = _build(mapping, "articles")
+    companies = _build(mapping, "companies")
+
+    assert notes[0].payload["bluetraitId"] == f"ticket_notes:{notes[0].source_id}"
+    assert articles[0].payload["bluetraitId"] == f"articles:{articles[0].source_id}"
+    assert companies[0].payload["bluetraitId"] == companies[0].source_id

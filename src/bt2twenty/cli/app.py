@@ -81,14 +81,17 @@ def _register_commands() -> None:
     """Import the verb modules, each of which adds its commands to `app`."""
     from bt2twenty.cli import (
         config_commands,
+        delta_commands,
         demo_commands,
         discover_commands,
         map_commands,
+        report_commands,
         rollback_commands,
         run_commands,
         sample_commands,
         sandbox_commands,
         schema_commands,
+        verify_commands,
     )
 
     modules = (
@@ -98,6 +101,9 @@ def _register_commands() -> None:
         map_commands,
         schema_commands,
         run_commands,
+        verify_commands,
+        delta_commands,
+        report_commands,
         rollback_commands,
         sample_commands,
         sandbox_commands,

@@ -12,7 +12,7 @@ from typing import Annotated
 import typer
 
 from bt2twenty.cli import output
-from bt2twenty.cli.run_commands import ProjectOption, TwentyUrlOption, _stop_handler
+from bt2twenty.cli.run_commands import ProjectOption, TwentyUrlOption, stop_handler
 from bt2twenty.pipeline.rollback import roll_back
 from bt2twenty.pipeline.rollback_report import RollbackResult
 from bt2twenty.settings import load_settings
@@ -49,7 +49,7 @@ def rollback_command(
     """
     settings = load_settings(project, twenty_url=twenty_url)
     stop = threading.Event()
-    previous = signal.signal(signal.SIGINT, _stop_handler(stop))
+    previous = signal.signal(signal.SIGINT, stop_handler(stop))
     try:
         with output.progress() as bar:
 

@@ -41,6 +41,14 @@ def run_command(
     concurrency: Annotated[
         int | None, typer.Option("--concurrency", min=1, help="Batches in flight at once.")
     ] = None,
+    invite: Annotated[
+        bool,
+        typer.Option(
+            "--invite",
+            help="Invite active Bluetrait staff who are not workspace members (Twenty emails "
+            "them).",
+        ),
+    ] = False,
     as_json: Annotated[bool, typer.Option("--json", help="Print the result as JSON.")] = False,
 ) -> None:
     """Load the confirmed mapping's records into Twenty; run it again to resume.
@@ -49,7 +57,7 @@ def run_command(
     """
     settings = load_settings(project, twenty_url=twenty_url, concurrency=concurrency)
     stop = threading.Event()
-    previous = signal.signal(signal.SIGINT, _stop_handler(stop))
+    previous = signal.signal(signal.SIGINT, stop_handler(stop))
     try:
         with output.progress() as bar:
 
@@ -58,7 +66,13 @@ def run_command(
                 return lambda count: bar.advance(task, count)
 
             result = run_load(
-                settings, source=source, sample=sample, only=only, on_phase=on_phase, stop=stop
+                settings,
+                source=source,
+                sample=sample,
+                only=only,
+                on_phase=on_phase,
+                stop=stop,
+                invite=invite,
             )
     finally:
         signal.signal(signal.SIGINT, previous)
@@ -68,6 +82,13 @@ def run_command(
     else:
         for report in result.objects:
             output.info(report.line())
+        if result.flagged and result.review_path is not None:
+            flagged = sum(result.flagged.values())
+            output.info(f"{flagged} problems flagged for review: {result.review_path}")
+        if result.invitations is not None:
+            output.info(result.invitations.line())
+            for error in result.invitations.errors:
+                output.warn(f"Twenty refused an invitation: {error}")
         if result.unmatched_users:
             output.warn(
                 f"{len(result.unmatched_users)} Bluetrait users match no workspace member; "
@@ -92,7 +113,7 @@ def _warn_unmatched(unmatched: dict[str, str]) -> None:
     )
 
 
-def _stop_handler(stop: threading.Event) -> Callable[[int, FrameType | None], None]:
+def stop_handler(stop: threading.Event) -> Callable[[int, FrameType | None], None]:
     def handle(_signal: int, _frame: FrameType | None) -> None:
         if stop.is_set():
             raise KeyboardInterrupt

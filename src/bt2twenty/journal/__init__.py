@@ -10,7 +10,7 @@ the file and a migration id, or reads them back, and migrates the schema forward
 - batches (`add_batch`, `mark_sent`, `mark_confirmed`, `mark_failed`, `batch`, `batches`,
   `unconfirmed_batches`), each journaled before it is sent. A confirmation and its id-map
   rows commit together;
-- the id map (`target_id`, `lookup_many`, `id_map_entry`, `id_map_entries`,
+- the id map (`target_id`, `lookup_many`, `id_map_entry`, `entry_for_target`, `id_map_entries`,
   `count_by_object`, `mark_rolled_back`, `record_written`): source row to Twenty record, with
   its origin and the `WriteStamp` (`updatedAt`, `updatedBy`) Twenty returned for the
   migration's last write of it. A batch of a rollback run marks its rows rolled back when

@@ -117,6 +117,16 @@ class IdMapMixin(JournalBase):
             ).fetchone()
         return None if row is None else _entry_from_row(row)
 
+    def entry_for_target(self, target_object: str, target_id: str) -> IdMapEntry | None:
+        """Return the id-map row that points at a Twenty record, rolled back or not, or None."""
+        with self._store.reading() as connection:
+            row = connection.execute(
+                "SELECT rowid, * FROM id_map WHERE target_object = ? AND target_id = ? "
+                "ORDER BY rowid DESC LIMIT 1",
+                (target_object, target_id),
+            ).fetchone()
+        return None if row is None else _entry_from_row(row)
+
     def id_map_entries(
         self,
         *,

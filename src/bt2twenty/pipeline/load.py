@@ -15,22 +15,27 @@ import threading
 from collections.abc import Callable, Iterator, Sequence
 from contextlib import ExitStack
 from dataclasses import dataclass, field
+from datetime import timedelta
 from pathlib import Path
 from typing import Any
 
-from bt2twenty.errors import ConfigError, FatalError
+from bt2twenty.errors import FatalError
 from bt2twenty.journal import Journal, Origin, RunKind, RunStatus, WriteStamp
 from bt2twenty.mapping.model import Mapping, ObjectMapping
 from bt2twenty.mapping.target import TargetSchema, schema_from_metadata
 from bt2twenty.mapping.workflow import check_confirmed, load_profile
+from bt2twenty.pipeline.changes import ModifiedWindow
+from bt2twenty.pipeline.derived import load_derived
+from bt2twenty.pipeline.invitations import InvitationOutcome, invite_staff
 from bt2twenty.pipeline.members import MemberDirectory
 from bt2twenty.pipeline.order import plan_load_order
-from bt2twenty.pipeline.phase import PhaseContext, PhaseCounts, PhaseLoader
+from bt2twenty.pipeline.phase import PhaseContext, PhaseCounts, PhaseLoader, SourceLookup
 from bt2twenty.pipeline.reconcile import missing_records_error, reconcile_target
+from bt2twenty.pipeline.review import ReviewLog
 from bt2twenty.pipeline.sample import choose_sample
+from bt2twenty.pipeline.source import export_path_for, opened_source
+from bt2twenty.reports import reports_dir
 from bt2twenty.settings import Settings
-from bt2twenty.sources.bluetrait import open_export
-from bt2twenty.sources.bluetrait.api_client import BluetraitApiClient
 from bt2twenty.twenty import TwentyClient
 
 logger = logging.getLogger(__name__)
@@ -99,6 +104,13 @@ class LoadResult:
     objects: list[ObjectReport] = field(default_factory=list)
     interrupted: bool = False
     unmatched_users: dict[str, str] = field(default_factory=dict)
+    invitations: InvitationOutcome | None = None
+    only: list[str] = field(default_factory=list)
+    review_path: Path | None = None
+    flagged: dict[str, int] = field(default_factory=dict)
+    watermarks: dict[str, str] = field(default_factory=dict)
+    # Source ids read per object; filled by delta runs, which find deletions with them.
+    source_ids: dict[str, set[str]] = field(default_factory=dict)
     resumed_batches: int = 0
 
     @property
@@ -114,6 +126,11 @@ class LoadResult:
             "resumed_batches": self.resumed_batches,
             "objects": [report.as_json() for report in self.objects],
             "unmatched_users": self.unmatched_users,
+            "invitations": self.invitations.as_json() if self.invitations else None,
+            "only": self.only,
+            "review": self.review_path.name if self.review_path else None,
+            "flagged": self.flagged,
+            "watermarks": self.watermarks,
         }
 
 
@@ -130,18 +147,19 @@ def run_load(
     only: Sequence[str] | None = None,
     on_phase: Callable[[str, int], Callable[[int], None]] | None = None,
     stop: threading.Event | None = None,
+    invite: bool = False,
+    delta: bool = False,
 ) -> LoadResult:
-    """Load the confirmed mapping's records into Twenty; see the module docstring."""
+    """Load the confirmed mapping's records into Twenty; see the module docstring.
+
+    A `delta` run skips the rows the source marks as unmodified since the previous full run
+    (see `changes`) and collects the source ids it read, so deletions can be found.
+    """
     with TwentyClient.from_settings(settings) as client:
         schema = schema_from_metadata(client.metadata.list_objects(), client.metadata.list_fields())
         mapping, _lock = check_confirmed(settings, schema=schema)
         profile = load_profile(settings)
-        export_path = source or Path(profile.get("source", {}).get("path", ""))
-        if not export_path.exists():
-            raise ConfigError(
-                f"Source export not found: {export_path}.",
-                hint="Pass --source with the export folder or ZIP that discover read.",
-            )
+        export_path = export_path_for(profile, source)
 
         journal = Journal.open(journal_path(settings))
         try:
@@ -157,6 +175,8 @@ def run_load(
                 only=only,
                 on_phase=on_phase,
                 stop=stop or threading.Event(),
+                invite=invite,
+                delta=delta,
             )
         finally:
             journal.close()
@@ -175,11 +195,15 @@ def _run(
     only: Sequence[str] | None,
     on_phase: Callable[[str, int], Callable[[int], None]] | None,
     stop: threading.Event,
+    invite: bool,
+    delta: bool,
 ) -> LoadResult:
-    kind = RunKind.SAMPLE if sample else RunKind.LOAD
+    kind = RunKind.DELTA if delta else RunKind.SAMPLE if sample else RunKind.LOAD
     resumed = _close_interrupted(journal)
     run = journal.start_run(kind, options={"sample": sample, "only": list(only or [])})
-    result = LoadResult(run_id=run.id, kind=kind.value, resumed_batches=resumed)
+    result = LoadResult(
+        run_id=run.id, kind=kind.value, resumed_batches=resumed, only=list(only or [])
+    )
     order = plan_load_order(mapping)
     # Discovery counted every object's rows; reading each file again for a progress total
     # would cost a whole extra pass over the export.
@@ -188,25 +212,19 @@ def _run(
     }
     objects = [name for name in order.objects if not only or name in only]
 
-    with open_export(export_path) as export, ExitStack() as resources:
-        api = _api_for_profile(settings, profile)
-        if api is not None:
-            resources.callback(api.close)
-            api_objects = [
-                o["name"] for o in profile.get("objects", []) if o.get("source") == "api"
-            ]
-            export.use_api(api, objects=api_objects)
+    with opened_source(settings, profile, export_path) as export, ExitStack() as resources:
 
         def rows(name: str) -> Iterator[dict[str, str]]:
             return (row.values for row in export.iter_rows(name))
 
         present = {item.name for item in export.objects()}
         users = list(rows("users")) if "users" in present else []
+        workspace_members = list(client.records.iterate("workspaceMembers"))
         members = MemberDirectory.build(
-            client.records.iterate("workspaceMembers"),
-            users,
-            fallback_email=mapping.settings.fallback_owner,
+            workspace_members, users, fallback_email=mapping.settings.fallback_owner
         )
+        if invite:
+            result.invitations = invite_staff(client, journal, users, set(members.member_by_email))
         chosen = choose_sample(mapping, objects, rows, sample) if sample else None
         context = PhaseContext(
             client=client,
@@ -219,6 +237,18 @@ def _run(
             batch_size=client.records.max_batch_size,
             era=client.profile.era,
             stop=stop,
+            lookup=SourceLookup(rows),
+            window=(
+                ModifiedWindow.since_last_run(
+                    journal, overlap=timedelta(minutes=settings.delta_overlap_minutes)
+                )
+                if delta
+                else None
+            ),
+            source_ids={} if delta else None,
+            review=resources.enter_context(
+                ReviewLog(reports_dir(settings) / f"review-{run.id}.csv")
+            ),
         )
         try:
             for name in objects:
@@ -231,6 +261,9 @@ def _run(
             if not stop.is_set():
                 _link_deferred(context, order.deferred_links, objects, rows, chosen)
             if not stop.is_set() and not only:
+                for label, target_name, counts in load_derived(context, rows, present):
+                    result.objects.append(ObjectReport(label, target_name, counts))
+            if not stop.is_set() and not only:
                 result.objects.extend(_report_skipped_objects(mapping, present, rows))
         except KeyboardInterrupt:
             stop.set()
@@ -241,18 +274,16 @@ def _run(
             raise
 
     result.interrupted = stop.is_set()
+    if not sample and not only:
+        result.watermarks = context.watermarks.as_json()
+    if context.review is not None:
+        result.review_path = context.review.path
+        result.flagged = dict(context.review.counts)
+    result.source_ids = context.source_ids or {}
     result.unmatched_users = dict(members.unmatched)
     status = RunStatus.INTERRUPTED if result.interrupted else RunStatus.COMPLETED
     journal.finish_run(run.id, status=status, summary=result.as_json())
     return result
-
-
-def _api_for_profile(settings: Settings, profile: dict[str, Any]) -> BluetraitApiClient | None:
-    """Return a Bluetrait API client when discovery read some objects from the API."""
-    api_url = profile.get("source", {}).get("api_url")
-    if not api_url or not any(o.get("source") == "api" for o in profile.get("objects", [])):
-        return None
-    return BluetraitApiClient.from_settings(settings.model_copy(update={"bluetrait_url": api_url}))
 
 
 def _close_interrupted(journal: Journal) -> int:

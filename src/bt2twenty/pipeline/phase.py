@@ -20,10 +20,12 @@ from bt2twenty.journal import PhaseCounts as JournalPhaseCounts
 from bt2twenty.journal.models import derive_record_id
 from bt2twenty.mapping.model import Mapping
 from bt2twenty.mapping.target import TargetObject, TargetSchema
+from bt2twenty.pipeline.changes import ModifiedWindow, Watermarks
 from bt2twenty.pipeline.members import MemberDirectory
 from bt2twenty.pipeline.preflight import ExistingMatch, find_existing, unique_keys_for
+from bt2twenty.pipeline.review import ReviewLog
 from bt2twenty.pipeline.sender import BatchSender, payload_hash
-from bt2twenty.transform.dedupe import CompanyNames, PersonEmails, SharedDomains
+from bt2twenty.transform.dedupe import SourceDuplicates
 from bt2twenty.transform.payload import BuiltRecord, RecordBuilder
 from bt2twenty.transform.validation import validate_payload
 from bt2twenty.twenty import TwentyClient
@@ -38,6 +40,9 @@ class PhaseCounts:
     read: int = 0
     loaded: int = 0
     unchanged: int = 0
+    # Rows found new or changed since the last run (sent, unless Twenty rejected them).
+    new: int = 0
+    changed: int = 0
     linked: int = 0
     skipped: int = 0
     quarantined: int = 0
@@ -75,18 +80,30 @@ class PhaseContext:
     era: str
     on_progress: Callable[[int], None] = lambda _count: None
     stop: threading.Event = field(default_factory=threading.Event)
-    rows: Callable[[str], Iterator[dict[str, str]]] | None = None
-    lookups: dict[tuple[str, str], dict[str, str]] = field(default_factory=dict)
+    lookup: Callable[[str, str, str], str | None] = lambda _object, _column, _source_id: None
+    window: ModifiedWindow | None = None
+    review: ReviewLog | None = None
+    watermarks: Watermarks = field(default_factory=Watermarks)
+    # Source ids read per object, kept only when a delta needs them to find deletions.
+    source_ids: dict[str, set[str]] | None = None
 
-    def lookup(self, source_object: str, column: str, source_id: str) -> str | None:
-        """Return `column` of the `source_object` row with `source_id`, read once per run."""
+
+class SourceLookup:
+    """Columns of other source objects by row id, each column read once per run on first use."""
+
+    def __init__(self, rows: Callable[[str], Iterator[dict[str, str]]]) -> None:
+        self._rows = rows
+        self._tables: dict[tuple[str, str], dict[str, str]] = {}
+
+    def __call__(self, source_object: str, column: str, source_id: str) -> str | None:
+        """Return `column` of the `source_object` row with `source_id`, or None."""
         key = (source_object, column)
-        if key not in self.lookups:
+        if key not in self._tables:
             table: dict[str, str] = {}
-            for row in self.rows(source_object) if self.rows else ():
+            for row in self._rows(source_object):
                 table[row.get("id", "").strip()] = row.get(column, "")
-            self.lookups[key] = table
-        return self.lookups[key].get(source_id)
+            self._tables[key] = table
+        return self._tables[key].get(source_id)
 
 
 class PhaseLoader:
@@ -122,15 +139,12 @@ class PhaseLoader:
         self._sender = BatchSender(
             context.client, context.journal, run_id=context.run_id, on_rejected=self._rejected
         )
-        settings = context.mapping.settings
-        self._company_names = CompanyNames(settings.duplicate_company_policy)
-        self._emails = PersonEmails(settings.duplicate_email_policy)
-        self._domains: SharedDomains | None = None
+        self._duplicates = SourceDuplicates(self.target.name_singular, context.mapping.settings)
 
     def load(self, rows: Callable[[], Iterator[dict[str, str]]], *, phase_id: int) -> PhaseCounts:
         """Load every row `rows()` yields; returns the counts once all batches have finished."""
-        if self.target.name_singular == "company":
-            self._domains = self._scan_shared_domains(rows())
+        if self._duplicates.needs_scan:
+            self._duplicates.scan(self._builder.build(row) for row in rows())
 
         pending: list[BuiltRecord] = []
         futures: list[Future[None]] = []
@@ -153,6 +167,13 @@ class PhaseLoader:
 
     def _prepare(self, row: dict[str, str]) -> BuiltRecord | None:
         self.counts.read += 1
+        self._observe(row)
+        if self._is_untouched(row):
+            with self._lock:
+                self.counts.loaded += 1
+                self.counts.unchanged += 1
+            self.context.on_progress(1)
+            return None
         for column in self._deferred_columns:
             row = {**row, column: ""}
         record = self._dedupe(self._builder.build(row))
@@ -165,6 +186,8 @@ class PhaseLoader:
             return None
         if record.problems:
             self.counts.flagged += 1
+            if self.context.review is not None:
+                self.context.review.add(record)
         if self._is_unchanged(record):
             with self._lock:
                 self.counts.loaded += 1
@@ -174,28 +197,47 @@ class PhaseLoader:
         return record
 
     def _dedupe(self, record: BuiltRecord) -> BuiltRecord | None:
-        if self.target.name_singular == "company":
-            record = self._company_names.apply(record)
-            if self._domains is not None:
-                record = self._domains.apply(record)
-        if self.target.name_singular == "person":
-            outcome = self._emails.apply(record)
-            record = outcome.record
-            if outcome.linked_to is not None and not record.is_rejected:
-                self._link(record, outcome.linked_to)
-                return None
-        return record
+        outcome = self._duplicates.apply(record)
+        if outcome.linked_to is not None and not outcome.record.is_rejected:
+            self._link(outcome.record, outcome.linked_to)
+            return None
+        return outcome.record
+
+    def _observe(self, row: dict[str, str]) -> None:
+        self.context.watermarks.observe(self.source_object, row)
+        if self.context.source_ids is not None:
+            source_id = row.get("id", "").strip()
+            self.context.source_ids.setdefault(self.source_object, set()).add(source_id)
+
+    def _is_untouched(self, row: dict[str, str]) -> bool:
+        """Whether a delta may skip the row: the source marks it unmodified and it is loaded.
+
+        Objects with duplicate policies are always rebuilt, because those policies depend on
+        every row before the current one (the second "Acme" becomes "Acme (2)").
+        """
+        window = self.context.window
+        if window is None or self._duplicates.is_stateful:
+            return False
+        if not window.untouched(self.source_object, row):
+            return False
+        source_id = row.get("id", "").strip()
+        if source_id in self._resend:
+            return False
+        entry = self.context.journal.id_map_entry(self.source_object, source_id)
+        return entry is not None and entry.rolled_back_at is None and entry.deleted_at is None
 
     def _is_unchanged(self, record: BuiltRecord) -> bool:
-        if record.source_id in self._resend:
-            return False
         entry = self.context.journal.id_map_entry(record.source_object, record.source_id)
-        return (
-            entry is not None
-            and entry.rolled_back_at is None
-            and entry.target_id == record.record_id
+        if entry is None or entry.rolled_back_at is not None:
+            self.counts.new += 1
+            return False
+        if record.source_id not in self._resend and (
+            entry.target_id == record.record_id
             and entry.payload_hash == payload_hash(record.payload)
-        )
+        ):
+            return True
+        self.counts.changed += 1
+        return False
 
     def _send(self, records: list[BuiltRecord], phase_id: int) -> None:
         records = self._apply_existing_policy(records, phase_id)
@@ -305,36 +347,15 @@ class PhaseLoader:
             self.counts.loaded += 1
 
     def _send_note_targets(self, records: list[BuiltRecord], phase_id: int) -> None:
-        columns = [
-            (column, entry)
-            for column, entry in self.object_mapping.columns.items()
-            if entry.transform == "note_target" and not entry.skip
-        ]
-        for column, entry in columns:
-            parent_object = str(entry.params.get("object", ""))
-            parent_target = self.context.mapping.objects[parent_object].target or ""
-            join_column = f"target{parent_target[:1].upper()}{parent_target[1:]}Id"
-            targets = []
-            for record in records:
-                parent_id = self._resolve(parent_object, record.deferred.get(column, "").strip())
-                if parent_id is None:
-                    continue
-                source_object = f"{self.source_object}.{column}"
-                targets.append(
-                    BuiltRecord(
-                        source_object=source_object,
-                        source_id=record.source_id,
-                        target_object="noteTarget",
-                        record_id=derive_record_id(
-                            self.context.journal.migration_id, source_object, record.source_id
-                        ),
-                        payload={"noteId": record.record_id, join_column: parent_id},
-                    )
-                )
-            for target in targets:
-                target.payload["id"] = target.record_id
-            if targets:
-                self._sender.send("noteTargets", targets, phase_id=phase_id)
+        targets = build_note_targets(
+            self.context.mapping,
+            self.source_object,
+            records,
+            resolve=self._resolve,
+            migration_id=self.context.journal.migration_id,
+        )
+        if targets:
+            self._sender.send("noteTargets", targets, phase_id=phase_id)
 
     def _resolve(self, source_object: str, source_id: str) -> str | None:
         if not source_id:
@@ -356,7 +377,44 @@ class PhaseLoader:
             self.counts.quarantined += 1
         self.context.on_progress(1)
 
-    def _scan_shared_domains(self, rows: Iterator[dict[str, str]]) -> SharedDomains:
-        built = (self._builder.build(row) for row in rows)
-        shared = SharedDomains.find_shared(built)
-        return SharedDomains(shared, self.context.mapping.settings.shared_domain_policy)
+
+def build_note_targets(
+    mapping: Mapping,
+    source_object: str,
+    records: Iterable[BuiltRecord],
+    *,
+    resolve: Callable[[str, str], str | None],
+    migration_id: str,
+) -> list[BuiltRecord]:
+    """Build the note targets that link each note of `records` to its parent record.
+
+    A `note_target` column names the parent's source object. Each target gets a deterministic
+    id from the column's pseudo source object (`ticket_notes.ticket_id`), so a resent batch
+    upserts the same target. Notes whose parent is not in Twenty get none.
+    """
+    columns = [
+        (column, entry)
+        for column, entry in mapping.objects[source_object].columns.items()
+        if entry.transform == "note_target" and not entry.skip
+    ]
+    targets = []
+    for column, entry in columns:
+        parent_object = str(entry.params.get("object", ""))
+        parent_target = mapping.objects[parent_object].target or ""
+        join_column = f"target{parent_target[:1].upper()}{parent_target[1:]}Id"
+        target_source_object = f"{source_object}.{column}"
+        for record in records:
+            parent_id = resolve(parent_object, record.deferred.get(column, "").strip())
+            if parent_id is None:
+                continue
+            record_id = derive_record_id(migration_id, target_source_object, record.source_id)
+            targets.append(
+                BuiltRecord(
+                    source_object=target_source_object,
+                    source_id=record.source_id,
+                    target_object="noteTarget",
+                    record_id=record_id,
+                    payload={"id": record_id, "noteId": record.record_id, join_column: parent_id},
+                )
+            )
+    return targets

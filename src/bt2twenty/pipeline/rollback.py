@@ -47,6 +47,7 @@ from bt2twenty.pipeline.rollback_report import (
     write_report,
 )
 from bt2twenty.pipeline.rollback_schema import remove_created_schema
+from bt2twenty.reports import reports_dir
 from bt2twenty.settings import Settings
 from bt2twenty.twenty import TwentyApiError, TwentyClient, TwentyNotFoundError
 
@@ -99,7 +100,7 @@ def roll_back(
             result = rollback.run(on_object=on_object, stop=stop or threading.Event())
         finally:
             journal.close()
-    result.report_paths = write_report(result, settings.project_dir)
+    result.report_paths = write_report(result, reports_dir(settings))
     return result
 
 
@@ -436,8 +437,8 @@ class Rollback:
     def _destroy_order(self, *, extra: Iterable[str] = ()) -> list[str]:
         """Return the journal's source objects (and `extra` ones), children before parents.
 
-        The order is the reverse of the mapping's load order, and the note targets of an object
-        (source objects such as `ticket_notes.ticket_id`) go just before it. Objects the
+        The order is the reverse of the mapping's load order, and the records derived from an
+        object (source objects such as `ticket_notes.ticket_id`) go just before it. Objects the
         mapping no longer names go first, newest first as the journal recorded them.
         """
         names = [count.source_object for count in self.journal.count_by_object()]
@@ -449,7 +450,8 @@ class Rollback:
         if unknown:
             logger.warning("Objects the mapping does not name are undone first: %s", unknown)
         unknown.sort(key=self._first_recorded, reverse=True)
-        known.sort(key=lambda name: (-position[name.partition(".")[0]], "." not in name))
+        # Deeper names are children: `agents.company_id.target` links `agents.company_id`.
+        known.sort(key=lambda name: (-position[name.partition(".")[0]], -name.count(".")))
         return unknown + known
 
     def _first_recorded(self, source_object: str) -> str:

@@ -16,8 +16,6 @@ from bt2twenty.redaction import redact
 
 logger = logging.getLogger(__name__)
 
-REPORTS_FOLDER = "reports"
-
 
 @dataclass
 class ObjectRollback:
@@ -185,10 +183,8 @@ class RollbackResult:
         return rows
 
 
-def write_report(result: RollbackResult, project_dir: Path) -> list[Path]:
-    """Write the Markdown and JSON reports into `<project>/reports/` and return their paths."""
-    folder = project_dir / REPORTS_FOLDER
-    folder.mkdir(parents=True, exist_ok=True)
+def write_report(result: RollbackResult, folder: Path) -> list[Path]:
+    """Write the Markdown and JSON reports into `folder` and return their paths."""
     stem = "rollback-dry-run" if result.run_id is None else f"rollback-{result.run_id}"
     markdown = folder / f"{stem}.md"
     document = folder / f"{stem}.json"

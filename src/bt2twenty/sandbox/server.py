@@ -138,6 +138,11 @@ class RunningSandbox:
         """Every invitation `sendInvitations` recorded, oldest first."""
         return self.runtime.workspace.store.invitations()
 
+    def add_member(self, first_name: str, last_name: str, email: str) -> str:
+        """Add a workspace member, as an accepted invitation does in Twenty; return its id."""
+        with self.runtime.transaction():
+            return self.runtime.workspace.add_member(first_name, last_name, email)
+
     def set_faults(self, spec: FaultSpec) -> None:
         """Replace the injected faults; a storm in `spec` starts now."""
         self.runtime.faults.set(spec)

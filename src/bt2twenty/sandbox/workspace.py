@@ -62,36 +62,50 @@ class Workspace:
                 for field in meta.fields.values():
                     self.store.save_field(field)
             for position, (first, last, email) in enumerate(SEEDED_MEMBERS, start=1):
-                member_id = metadata_id("workspaceMember", email)
-                actor: dict[str, object] = {
-                    "source": "SYSTEM",
-                    "workspaceMemberId": None,
-                    "name": "System",
-                    "context": {},
-                }
-                self.store.insert(
-                    "workspaceMember",
-                    {
-                        "id": member_id,
-                        "name": {"firstName": first, "lastName": last},
-                        "userEmail": email,
-                        "userId": str(uuid.uuid5(uuid.NAMESPACE_URL, email)),
-                        "colorScheme": "System",
-                        "locale": "en",
-                        "avatarUrl": "",
-                        "timeZone": "system",
-                        "dateFormat": "SYSTEM",
-                        "timeFormat": "SYSTEM",
-                        "calendarStartDay": 0,
-                        "createdAt": now,
-                        "updatedAt": now,
-                        "deletedAt": None,
-                        "createdBy": actor,
-                        "updatedBy": actor,
-                        "position": float(position),
-                    },
-                )
+                self._insert_member(first, last, email, position, now)
         logger.info("Seeded a new %s workspace in %s", self.era, self.store.path)
+
+    def add_member(self, first_name: str, last_name: str, email: str) -> str:
+        """Add a workspace member, as Twenty does when a person accepts an invitation.
+
+        Twenty's API cannot create members, so tests that need a matching member call this.
+        Returns the member's id.
+        """
+        with self.store.transaction():
+            position = len(list(self.store.records_of("workspaceMember"))) + 1
+            return self._insert_member(first_name, last_name, email, position, utc_now())
+
+    def _insert_member(self, first: str, last: str, email: str, position: int, now: str) -> str:
+        member_id = metadata_id("workspaceMember", email)
+        actor: dict[str, object] = {
+            "source": "SYSTEM",
+            "workspaceMemberId": None,
+            "name": "System",
+            "context": {},
+        }
+        self.store.insert(
+            "workspaceMember",
+            {
+                "id": member_id,
+                "name": {"firstName": first, "lastName": last},
+                "userEmail": email,
+                "userId": str(uuid.uuid5(uuid.NAMESPACE_URL, email)),
+                "colorScheme": "System",
+                "locale": "en",
+                "avatarUrl": "",
+                "timeZone": "system",
+                "dateFormat": "SYSTEM",
+                "timeFormat": "SYSTEM",
+                "calendarStartDay": 0,
+                "createdAt": now,
+                "updatedAt": now,
+                "deletedAt": None,
+                "createdBy": actor,
+                "updatedBy": actor,
+                "position": float(position),
+            },
+        )
+        return member_id
 
     # Lookups
 

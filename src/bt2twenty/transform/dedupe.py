@@ -16,6 +16,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass, replace
 from typing import Any, Literal
 
+from bt2twenty.mapping.model import MappingSettings
 from bt2twenty.transform.payload import BuiltRecord
 from bt2twenty.transform.result import Problem, flag, reject
 
@@ -202,3 +203,44 @@ def _primary_link(record: BuiltRecord) -> str | None:
     if not isinstance(links, dict) or not links.get("primaryLinkUrl"):
         return None
     return str(links["primaryLinkUrl"]).casefold()
+
+
+class SourceDuplicates:
+    """The duplicate policies for one target object, applied to its records in source order.
+
+    The loader and the verifier both go through this class, so the verifier expects exactly
+    the payloads the loader sent. Companies need `scan` over every record before `apply`,
+    because the first company of a shared domain is known only after a full pass.
+    """
+
+    def __init__(self, target_object: str, settings: MappingSettings) -> None:
+        self.target_object = target_object
+        self._settings = settings
+        self._company_names = CompanyNames(settings.duplicate_company_policy)
+        self._emails = PersonEmails(settings.duplicate_email_policy)
+        self._domains: SharedDomains | None = None
+
+    @property
+    def is_stateful(self) -> bool:
+        """Whether a record's outcome depends on the records applied before it."""
+        return self.target_object in {"company", "person"}
+
+    @property
+    def needs_scan(self) -> bool:
+        """Whether `scan` must see every record before the first `apply`."""
+        return self.target_object == "company"
+
+    def scan(self, records: Iterable[BuiltRecord]) -> None:
+        """Find the domains several companies share, from a first pass over the records."""
+        shared = SharedDomains.find_shared(records)
+        self._domains = SharedDomains(shared, self._settings.shared_domain_policy)
+
+    def apply(self, record: BuiltRecord) -> EmailOutcome:
+        """Return the record with the policies applied, and the person it links to, if any."""
+        if self.target_object == "company":
+            record = self._company_names.apply(record)
+            if self._domains is not None:
+                record = self._domains.apply(record)
+        if self.target_object == "person":
+            return self._emails.apply(record)
+        return EmailOutcome(record)

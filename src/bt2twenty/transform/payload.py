@@ -45,6 +45,29 @@ _TYPE_FOR_TRANSFORM = {
 }  # fmt: skip
 
 
+def shared_targets(mapping: Mapping) -> set[str]:
+    """Return the target objects that rows of more than one source object go to."""
+    sources: dict[str, set[str]] = {}
+    for name, object_mapping in mapping.objects.items():
+        if object_mapping.skip:
+            continue
+        targets = {route.target for route in object_mapping.routes}
+        if object_mapping.target is not None:
+            targets.add(object_mapping.target)
+        for target in targets:
+            sources.setdefault(target, set()).add(name)
+    return {target for target, names in sources.items() if len(names) > 1}
+
+
+def bluetrait_id(source_object: str, source_id: str, *, shared: bool) -> str:
+    """Return the `bluetraitId` of a record: the source id, prefixed where ids could collide.
+
+    Bluetrait numbers each table on its own, so a ticket note and an article can share an id.
+    Where both go to one Twenty object (notes), the unique field reads `articles:601`.
+    """
+    return f"{source_object}:{source_id}" if shared else source_id
+
+
 class Resolver(Protocol):
     """Finds the Twenty id of a referenced source record, or None if it is not in the source."""
 
@@ -101,6 +124,7 @@ class RecordBuilder:
         self._lookup = lookup or (lambda _object, _column, _source_id: None)
         self._id_column = id_column
         self._base_parameters = _base_parameters(mapping)
+        self._shared_targets = shared_targets(mapping)
 
     def build(self, row: MappingType[str, str]) -> BuiltRecord:
         """Build the payload of one row; problems are collected, never raised."""
@@ -114,7 +138,9 @@ class RecordBuilder:
 
         payload: dict[str, Any] = {
             "id": derive_record_id(self._migration_id, self.source_object, source_id),
-            BLUETRAIT_ID_FIELD: source_id,
+            BLUETRAIT_ID_FIELD: bluetrait_id(
+                self.source_object, source_id, shared=target_object in self._shared_targets
+            ),
         }
         deferred: dict[str, str] = {}
         composites: dict[str, dict[str, str]] = {}
@@ -192,12 +218,14 @@ class RecordBuilder:
         pointed_object = str(entry.params.get("object", ""))
         target_id = self._resolve(pointed_object, reference)
         if target_id is None:
+            # The link stays empty, and the reference is kept in the unplaced values.
             return [
                 flag(
                     "ORPHAN_REFERENCE",
                     f"{column} {reference} points at no {pointed_object} row; the link is left "
                     "empty",
-                )
+                ),
+                flag("VALUE_NOT_PLACED", f"{column}: {reference} (no such {pointed_object} row)"),
             ]
         payload[f"{entry.target}Id"] = target_id
         return []

@@ -33,6 +33,27 @@ DELIMITER_SAMPLE_CHARS = 65536
 SUBMITTER_GROUP = "submitter"
 SUBMITTER_GROUP_ID = "1"
 SECRET_COLUMNS = frozenset({"password", "secret", "password__2"})
+# The columns of the passwords file that an inventory may show. Every other column of that file
+# is a secret: the password, the notes (where PINs and recovery codes end up), OTP seeds, custom
+# fields, and any column this version does not know.
+PASSWORD_INVENTORY_COLUMNS = frozenset(
+    {
+        "id",
+        "name",
+        "url",
+        "category",
+        "company_id",
+        "company_name",
+        "user_id",
+        "date_added",
+        "last_modified",
+        "old",
+        "parent_id",
+    }
+)
+# The login name identifies an account but opens nothing alone. It is left out of the inventory
+# but not masked, because masking common names such as "admin" would garble every other text.
+PASSWORD_LOGIN_COLUMNS = frozenset({"username"})
 
 
 @dataclass(frozen=True, slots=True)
@@ -240,7 +261,7 @@ class BluetraitExport:
             return
         layout = export_file.layout = build_layout(export_file.object_name, header.fields)
         owns_rejects = obj.row_filter != "submitters"
-        secret_columns = [name for name in layout.names if name in SECRET_COLUMNS]
+        secret_names = secret_columns(obj.name, layout.names)
 
         for record in self._records(export_file, records, account, owns_rejects):
             if is_blank(record):
@@ -258,7 +279,7 @@ class BluetraitExport:
                 continue
 
             account.rows_read += 1
-            for column in secret_columns:
+            for column in secret_names:
                 register_secret(values.get(column))
             account.rows_yielded += 1
             yield SourceRow(obj.name, export_file.entry.path, record.first_line, values)
@@ -351,6 +372,14 @@ def _is_submitter(values: dict[str, str]) -> bool:
     if group_name is not None and group_name.strip():
         return group_name.strip().lower() == SUBMITTER_GROUP
     return values.get("group_id", "").strip() == SUBMITTER_GROUP_ID
+
+
+def secret_columns(object_name: str, columns: Iterable[str]) -> list[str]:
+    """Return the columns of an object whose values are secrets, never shown or written."""
+    if object_name == "passwords":
+        shown = PASSWORD_INVENTORY_COLUMNS | PASSWORD_LOGIN_COLUMNS
+        return [name for name in columns if name not in shown]
+    return [name for name in columns if name in SECRET_COLUMNS]
 
 
 def open_export(path: Path, *, reject_dir: Path | None = None) -> BluetraitExport:

@@ -32,10 +32,10 @@ from bt2twenty.sources.bluetrait.discovery.problems import Problem, ProblemFinde
 from bt2twenty.sources.bluetrait.discovery.profile import DATE_NAME, ColumnProfile
 from bt2twenty.sources.bluetrait.discovery.scope import write_scope
 from bt2twenty.sources.bluetrait.export import (
-    SECRET_COLUMNS,
     ApiRowSource,
     BluetraitExport,
     open_export,
+    secret_columns,
 )
 
 logger = logging.getLogger(__name__)
@@ -179,7 +179,7 @@ def _scan_objects(
         for row in export.iter_rows(obj.name):
             if datetime_columns is None:
                 datetime_columns = [name for name in row.values if DATE_NAME.search(name)]
-            _profile_row(scan, row.values)
+            _profile_row(scan, obj.name, row.values)
             if obj.name in KEPT_OBJECTS:
                 scan.kept_rows.append(row.values)
             finder.observe(row, datetime_columns)
@@ -193,13 +193,14 @@ def _scan_objects(
     return scans
 
 
-def _profile_row(scan: ObjectScan, values: dict[str, str]) -> None:
+def _profile_row(scan: ObjectScan, object_name: str, values: dict[str, str]) -> None:
     scan.rows += 1
     columns = scan.columns
     for name, value in values.items():
         column = columns.get(name)
         if column is None:
-            column = columns[name] = ColumnProfile(name, name, True, secret=name in SECRET_COLUMNS)
+            secret = _is_secret(object_name, name)
+            column = columns[name] = ColumnProfile(name, name, True, secret=secret)
         column.add(value)
 
 
@@ -215,11 +216,18 @@ def _name_columns(scan: ObjectScan, export: BluetraitExport, object_name: str) -
             profile = scan.columns.get(column.name)
             if profile is None and not column.unnamed:
                 profile = scan.columns[column.name] = ColumnProfile(
-                    column.name, column.header, column.known, secret=column.name in SECRET_COLUMNS
+                    column.name,
+                    column.header,
+                    column.known,
+                    secret=_is_secret(object_name, column.name),
                 )
             if profile is not None:
                 profile.header = column.header
                 profile.known = column.known
+
+
+def _is_secret(object_name: str, column: str) -> bool:
+    return bool(secret_columns(object_name, [column]))
 
 
 def _count_facts(facts: _Facts, object_name: str, values: dict[str, str]) -> None:

@@ -1,0 +1,94 @@
+"""Device notes on companies and article links, built from several source rows each."""
+
+from __future__ import annotations
+
+import csv
+from collections import defaultdict
+from typing import Any
+
+from bt2twenty.pipeline.load import run_load
+
+from .conftest import EXPORT, Project
+
+
+def _rows(name: str) -> list[dict[str, str]]:
+    with (EXPORT / f"{name}.csv").open(encoding="utf-8", newline="") as file:
+        return list(csv.DictReader(file))
+
+
+def _records(project: Project, objects_path: str) -> list[dict[str, Any]]:
+    with project.client() as client:
+        return list(client.records.iterate(objects_path))
+
+
+def _by_source_id(records: list[dict[str, Any]]) -> dict[str, dict[str, Any]]:
+    return {str(record["bluetraitId"]): record for record in records}
+
+
+def test_device_note_per_company(project: Project) -> None:
+    run_load(project.settings)
+
+    companies = _by_source_id(_records(project, "companies"))
+    notes = _by_source_id(_records(project, "notes"))
+    targets = _records(project, "noteTargets")
+    agents = _rows("agents")
+    by_company: dict[str, list[dict[str, str]]] = defaultdict(list)
+    for agent in agents:
+        by_company[agent["company_id"]].append(agent)
+
+    for company_id, devices in by_company.items():
+        if company_id not in companies:
+            continue
+        note = notes[f"agents.company_id:{company_id}"]
+        body = note["bodyV2"]["markdown"]
+        assert note["title"] == f"Devices from Bluetrait RMM ({len(devices)})"
+        for device in devices:
+            assert device["name"] in body
+            assert device["hw_serial_number"] in body
+        linked = [t for t in targets if t["noteId"] == note["id"]]
+        assert [t["targetCompanyId"] for t in linked] == [companies[company_id]["id"]]
+
+
+def test_open_alert_listed_on_device(project: Project) -> None:
+    run_load(project.settings)
+
+    alert = next(a for a in _rows("agent_alerts") if not a["date_resolved"])
+    agent = next(a for a in _rows("agents") if a["id"] == alert["agent_id"])
+    notes = _by_source_id(_records(project, "notes"))
+    body = notes[f"agents.company_id:{agent['company_id']}"]["bodyV2"]["markdown"]
+
+    row = next(line for line in body.splitlines() if agent["name"] in line)
+    assert f"{alert['type']} ({alert['severity']})".replace("_", "\\_") in row
+
+
+def test_article_linked_to_ticket_parents(project: Project) -> None:
+    run_load(project.settings)
+
+    companies = {c["id"]: c for c in _records(project, "companies")}
+    tickets = {str(t["bluetraitId"]): t for t in _records(project, "tickets")}
+    notes = _by_source_id(_records(project, "notes"))
+    targets = _records(project, "noteTargets")
+    link = _rows("article_tickets")[0]
+
+    article = notes[f"articles:{link['article_id']}"]
+    ticket = tickets[link["ticket_id"]]
+    linked_companies = {t["targetCompanyId"] for t in targets if t["noteId"] == article["id"]}
+    linked_people = {t["targetPersonId"] for t in targets if t["noteId"] == article["id"]}
+    assert ticket["companyId"] in linked_companies
+    assert all(company in companies for company in linked_companies if company)
+    if ticket.get("requesterId"):
+        assert ticket["requesterId"] in linked_people
+
+
+def test_derived_records_not_resent(project: Project) -> None:
+    run_load(project.settings)
+    again = run_load(project.settings)
+
+    derived = [r for r in again.objects if r.source_object.startswith(("device", "article links"))]
+    assert [r.source_object for r in derived] == [
+        "device notes (from agents)",
+        "device note links",
+        "article links (article_tickets)",
+    ]
+    for report in derived:
+        assert report.counts.unchanged == report.counts.read, report.line()

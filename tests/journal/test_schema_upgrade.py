@@ -149,3 +149,11 @@ def test_upgrade_recorded_once(version_1_path: Path) -> None:
     with sqlite3.connect(version_1_path) as connection:
         versions = [row[0] for row in connection.execute("SELECT version FROM schema_migrations")]
     assert versions == list(range(1, SCHEMA_VERSION + 1))
+
+
+def test_upgrade_leaves_write_stamps_empty(version_1_path: Path) -> None:
+    with Journal.open(version_1_path) as journal:
+        entry = journal.id_map_entry("Company", "7")
+    assert entry is not None
+    assert entry.written_updated_at is None
+    assert entry.stamp is None

@@ -8,8 +8,8 @@ from pathlib import Path
 
 import pytest
 
-from bt2twenty.pipeline.load import run_load
 from bt2twenty.pipeline.delta import run_delta
+from bt2twenty.pipeline.load import run_load
 from bt2twenty.pipeline.verify import run_verify
 from bt2twenty.reports.handover import write_handover
 

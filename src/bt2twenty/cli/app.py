@@ -86,6 +86,7 @@ def _register_commands() -> None:
         discover_commands,
         map_commands,
         report_commands,
+        rollback_commands,
         run_commands,
         sample_commands,
         sandbox_commands,
@@ -103,6 +104,7 @@ def _register_commands() -> None:
         verify_commands,
         delta_commands,
         report_commands,
+        rollback_commands,
         sample_commands,
         sandbox_commands,
     )

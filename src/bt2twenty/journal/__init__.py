@@ -11,7 +11,10 @@ the file and a migration id, or reads them back, and migrates the schema forward
   `unconfirmed_batches`), each journaled before it is sent. A confirmation and its id-map
   rows commit together;
 - the id map (`target_id`, `lookup_many`, `id_map_entry`, `entry_for_target`, `id_map_entries`,
-  `count_by_object`, `mark_rolled_back`): source row to Twenty record, with its origin;
+  `count_by_object`, `mark_rolled_back`, `record_written`): source row to Twenty record, with
+  its origin and the `WriteStamp` (`updatedAt`, `updatedBy`) Twenty returned for the
+  migration's last write of it. A batch of a rollback run marks its rows rolled back when
+  confirmed;
 - before-images (`save_before_image`, where the first write wins, `before_image`,
   `before_images`, `mark_restored`);
 - quarantine (`quarantine`, `quarantined`, `quarantine_counts`, `release`), stored redacted;
@@ -41,6 +44,8 @@ from bt2twenty.journal.models import (
     RunStatus,
     SchemaChange,
     SchemaChangeKind,
+    WriteStamp,
+    actor_key,
     derive_record_id,
 )
 from bt2twenty.journal.schema import SCHEMA_VERSION, JournalVersionError
@@ -71,5 +76,7 @@ __all__ = [
     "RunStatus",
     "SchemaChange",
     "SchemaChangeKind",
+    "WriteStamp",
+    "actor_key",
     "derive_record_id",
 ]

@@ -14,8 +14,17 @@ from dataclasses import replace
 
 from bt2twenty.errors import FatalError
 from bt2twenty.journal.base import JournalBase
-from bt2twenty.journal.idmap import apply_confirmed_items
-from bt2twenty.journal.models import Batch, BatchItem, BatchOperation, BatchState, Origin
+from bt2twenty.journal.before_images import mark_images_restored
+from bt2twenty.journal.idmap import apply_confirmed_items, apply_rolled_back_items
+from bt2twenty.journal.models import (
+    Batch,
+    BatchItem,
+    BatchOperation,
+    BatchState,
+    Origin,
+    RunKind,
+    WriteStamp,
+)
 from bt2twenty.journal.quarantine import release_rows
 from bt2twenty.journal.runs import require_running
 from bt2twenty.journal.store import utc_now
@@ -86,15 +95,22 @@ class BatchesMixin(JournalBase):
         return replace(batch, state=BatchState.SENT, sent_at=sent_at, attempts=batch.attempts + 1)
 
     def mark_confirmed(
-        self, batch_id: int, *, origins: Mapping[str, Origin | str] | None = None
+        self,
+        batch_id: int,
+        *,
+        origins: Mapping[str, Origin | str] | None = None,
+        written: Mapping[str, WriteStamp] | None = None,
     ) -> Batch:
         """Record that Twenty confirmed the batch, with its effect on the id map.
 
         The batch's state and its id-map rows are committed together. Create, upsert and
         update batches write the rows of their items and release those rows from quarantine.
         Delete batches mark the rows deleted, and restore batches clear that mark.
-        `origins`, keyed by target id, overrides or supplies each item's origin. Confirming
-        a confirmed batch again changes nothing.
+        `origins`, keyed by target id, overrides or supplies each item's origin; `written`,
+        keyed by target id, is what Twenty returned for each record (`WriteStamp`).
+        A batch of a rollback run instead marks its rows rolled back, and an update batch
+        there (a before-image written back) also marks the before-image restored.
+        Confirming a confirmed batch again changes nothing.
         """
         with self._store.transaction() as connection:
             batch = fetch_batch(connection, batch_id)
@@ -102,10 +118,14 @@ class BatchesMixin(JournalBase):
                 return batch
             _require_state(batch, BatchState.PENDING, BatchState.SENT, action="confirmed")
 
-            items = _resolve_origins(batch, origins or {})
-            apply_confirmed_items(connection, batch, items)
-            if batch.operation in _WRITES_RECORDS:
-                release_rows(connection, items, run_id=batch.run_id)
+            if _is_rollback_run(connection, batch.run_id):
+                items = batch.items
+                _apply_rollback(connection, batch)
+            else:
+                items = _resolve_origins(batch, origins or {})
+                apply_confirmed_items(connection, batch, items, written=written)
+                if batch.operation in _WRITES_RECORDS:
+                    release_rows(connection, items, run_id=batch.run_id)
             finished_at = utc_now()
             connection.execute(
                 "UPDATE batches SET state = 'confirmed', finished_at = ? WHERE id = ?",
@@ -181,6 +201,22 @@ def fetch_batch(connection: sqlite3.Connection, batch_id: int, *, with_items: bo
         finished_at=row["finished_at"],
         items=items,
     )
+
+
+def _is_rollback_run(connection: sqlite3.Connection, run_id: int) -> bool:
+    row = connection.execute("SELECT kind FROM runs WHERE id = ?", (run_id,)).fetchone()
+    return row is not None and row["kind"] == RunKind.ROLLBACK.value
+
+
+def _apply_rollback(connection: sqlite3.Connection, batch: Batch) -> None:
+    apply_rolled_back_items(connection, batch, batch.items)
+    if batch.operation is BatchOperation.UPDATE:
+        mark_images_restored(
+            connection,
+            batch.target_object,
+            [item.target_id for item in batch.items],
+            run_id=batch.run_id,
+        )
 
 
 def _item_from_row(row: sqlite3.Row) -> BatchItem:

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import logging
 import sqlite3
-from collections.abc import Iterator, Mapping
+from collections.abc import Iterator, Mapping, Sequence
 from typing import Any
 
 from bt2twenty.journal.base import JournalBase
@@ -63,12 +63,26 @@ class BeforeImagesMixin(JournalBase):
     def mark_restored(self, target_object: str, target_id: str, *, run_id: int) -> bool:
         """Mark a before-image as written back by rollback run `run_id`; False if it was already."""
         with self._store.transaction() as connection:
-            cursor = connection.execute(
-                "UPDATE before_images SET restored_at = ?, restored_run_id = ? "
-                "WHERE target_object = ? AND target_id = ? AND restored_at IS NULL",
-                (utc_now(), run_id, target_object, target_id),
-            )
-            return cursor.rowcount == 1
+            return mark_images_restored(connection, target_object, [target_id], run_id=run_id) == 1
+
+
+def mark_images_restored(
+    connection: sqlite3.Connection, target_object: str, target_ids: Sequence[str], *, run_id: int
+) -> int:
+    """Mark before-images written back by rollback run `run_id`, inside the caller's transaction.
+
+    Return how many changed; images already marked are left as they are.
+    """
+    now = utc_now()
+    changed = 0
+    for target_id in target_ids:
+        cursor = connection.execute(
+            "UPDATE before_images SET restored_at = ?, restored_run_id = ? "
+            "WHERE target_object = ? AND target_id = ? AND restored_at IS NULL",
+            (now, run_id, target_object, target_id),
+        )
+        changed += cursor.rowcount
+    return changed
 
 
 def _image_from_row(row: sqlite3.Row) -> BeforeImage:

@@ -11,11 +11,18 @@ from __future__ import annotations
 
 import logging
 import sqlite3
-from collections.abc import Iterable, Iterator, Sequence
+from collections.abc import Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
 
 from bt2twenty.journal.base import JournalBase
-from bt2twenty.journal.models import Batch, BatchItem, BatchOperation, IdMapEntry, Origin
+from bt2twenty.journal.models import (
+    Batch,
+    BatchItem,
+    BatchOperation,
+    IdMapEntry,
+    Origin,
+    WriteStamp,
+)
 from bt2twenty.journal.store import utc_now
 
 logger = logging.getLogger(__name__)
@@ -26,11 +33,14 @@ _PAGE_SIZE = 1_000
 
 _UPSERT_ENTRY = """
 INSERT INTO id_map (source_object, source_id, target_object, target_id, payload_hash, origin,
-                    run_id, last_run_id, batch_id, recorded_at, updated_at)
+                    run_id, last_run_id, batch_id, recorded_at, updated_at,
+                    written_updated_at, written_by)
 VALUES (:source_object, :source_id, :target_object, :target_id, :payload_hash, :origin,
-        :run_id, :run_id, :batch_id, :now, :now)
+        :run_id, :run_id, :batch_id, :now, :now, :written_updated_at, :written_by)
 ON CONFLICT (source_object, source_id) DO UPDATE SET
     target_object = excluded.target_object,
+    written_updated_at = excluded.written_updated_at,
+    written_by = excluded.written_by,
     target_id = excluded.target_id,
     payload_hash = excluded.payload_hash,
     last_run_id = excluded.last_run_id,
@@ -170,6 +180,23 @@ class IdMapMixin(JournalBase):
         logger.debug("Rolled back %d %s id-map rows in run %d", changed, source_object, run_id)
         return changed
 
+    def record_written(self, stamps: Mapping[str, WriteStamp]) -> int:
+        """Store what Twenty returned after a write made outside a batch, keyed by target id.
+
+        Every active id-map row of each record gets the stamp; return how many rows changed.
+        Twenty ids are UUIDs, so the id alone names the record.
+        """
+        with self._store.transaction() as connection:
+            changed = 0
+            for target_id, stamp in stamps.items():
+                cursor = connection.execute(
+                    "UPDATE id_map SET written_updated_at = ?, written_by = ? "
+                    "WHERE target_id = ? AND rolled_back_at IS NULL",
+                    (stamp.updated_at, stamp.updated_by, target_id),
+                )
+                changed += cursor.rowcount
+        return changed
+
     def _paged_entries(
         self, clauses: list[str], parameters: list[object], *, newest_first: bool
     ) -> Iterator[IdMapEntry]:
@@ -194,10 +221,19 @@ class IdMapMixin(JournalBase):
 
 
 def apply_confirmed_items(
-    connection: sqlite3.Connection, batch: Batch, items: Sequence[BatchItem]
+    connection: sqlite3.Connection,
+    batch: Batch,
+    items: Sequence[BatchItem],
+    *,
+    written: Mapping[str, WriteStamp] | None = None,
 ) -> None:
-    """Write a confirmed batch's effect on the id map inside the caller's transaction."""
+    """Write a confirmed batch's effect on the id map inside the caller's transaction.
+
+    `written`, keyed by target id, is what Twenty returned for each record written. A record
+    without one gets no stamp, because any stamp kept from an earlier write is stale.
+    """
     now = utc_now()
+    stamps = written or {}
     if batch.operation is BatchOperation.DELETE:
         _set_deleted(connection, items, deleted_at=now)
         return
@@ -218,10 +254,46 @@ def apply_confirmed_items(
                 "run_id": batch.run_id,
                 "batch_id": batch.id,
                 "now": now,
+                "written_updated_at": _stamp_of(stamps, item).updated_at,
+                "written_by": _stamp_of(stamps, item).updated_by,
             }
             for item in items
         ],
     )
+
+
+def apply_rolled_back_items(
+    connection: sqlite3.Connection, batch: Batch, items: Sequence[BatchItem]
+) -> None:
+    """Mark the id-map rows of a confirmed rollback batch as undone by its run.
+
+    Every active row that points at one of the batch's records is marked, so the rows that
+    only linked a source row to a destroyed record go with it.
+    """
+    now = utc_now()
+    connection.executemany(
+        "UPDATE id_map SET rolled_back_at = ?, rolled_back_run_id = ? "
+        "WHERE rolled_back_at IS NULL AND ((source_object = ? AND source_id = ?) "
+        "OR (target_object = ? AND target_id = ?))",
+        [
+            (
+                now,
+                batch.run_id,
+                item.source_object,
+                item.source_id,
+                batch.target_object,
+                item.target_id,
+            )
+            for item in items
+        ],
+    )
+
+
+_NO_STAMP = WriteStamp(updated_at=None, updated_by=None)
+
+
+def _stamp_of(stamps: Mapping[str, WriteStamp], item: BatchItem) -> WriteStamp:
+    return stamps.get(item.target_id, _NO_STAMP)
 
 
 def _set_deleted(
@@ -285,4 +357,6 @@ def _entry_from_row(row: sqlite3.Row) -> IdMapEntry:
         deleted_at=row["deleted_at"],
         rolled_back_at=row["rolled_back_at"],
         rolled_back_run_id=row["rolled_back_run_id"],
+        written_updated_at=row["written_updated_at"],
+        written_by=row["written_by"],
     )

@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 import logging
 import uuid
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from enum import StrEnum
 from typing import Any
@@ -175,6 +176,39 @@ class Batch:
 
 
 @dataclass(frozen=True)
+class WriteStamp:
+    """The `updatedAt` and `updatedBy` Twenty returned for a record the migration wrote.
+
+    Twenty sets both on every write, from the caller, so a record whose values differ later
+    was changed by someone else. `updated_by` is the actor in a stable text form (see
+    `actor_key`).
+    """
+
+    updated_at: str | None
+    updated_by: str | None
+
+    @classmethod
+    def from_record(cls, record: Mapping[str, Any]) -> WriteStamp:
+        """Read the stamp from a record as Twenty's REST API returns it."""
+        updated_at = record.get("updatedAt")
+        return cls(
+            updated_at=None if updated_at is None else str(updated_at),
+            updated_by=actor_key(record.get("updatedBy")),
+        )
+
+
+def actor_key(actor: Any) -> str | None:
+    """Return an ACTOR value as sorted JSON of its source, name and member; None if absent.
+
+    The `context` sub-field is left out: it describes the request, not who made it.
+    """
+    if not isinstance(actor, Mapping):
+        return None
+    identity = {key: actor.get(key) for key in ("source", "name", "workspaceMemberId")}
+    return json.dumps(identity, sort_keys=True, ensure_ascii=False)
+
+
+@dataclass(frozen=True)
 class IdMapEntry:
     """A source row bound to a Twenty record."""
 
@@ -192,6 +226,15 @@ class IdMapEntry:
     deleted_at: str | None
     rolled_back_at: str | None
     rolled_back_run_id: int | None
+    written_updated_at: str | None = None
+    written_by: str | None = None
+
+    @property
+    def stamp(self) -> WriteStamp | None:
+        """The stamp of the migration's last write of the record, or None if not recorded."""
+        if self.written_updated_at is None and self.written_by is None:
+            return None
+        return WriteStamp(self.written_updated_at, self.written_by)
 
 
 @dataclass(frozen=True)

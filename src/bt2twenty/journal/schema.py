@@ -158,6 +158,15 @@ MIGRATIONS: tuple[SchemaMigration, ...] = (
             "ALTER TABLE schema_changes ADD COLUMN removed_run_id INTEGER REFERENCES runs (id)",
         ),
     ),
+    SchemaMigration(
+        version=3,
+        description="what Twenty returned for each record the migration last wrote: its "
+        "updatedAt and updatedBy, so rollback can tell a later edit",
+        statements=(
+            "ALTER TABLE id_map ADD COLUMN written_updated_at TEXT",
+            "ALTER TABLE id_map ADD COLUMN written_by TEXT",
+        ),
+    ),
 )
 
 SCHEMA_VERSION = MIGRATIONS[-1].version

@@ -25,7 +25,15 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
-from bt2twenty.journal import BatchItem, BatchOperation, Journal, Origin, RunKind, RunStatus
+from bt2twenty.journal import (
+    BatchItem,
+    BatchOperation,
+    Journal,
+    Origin,
+    RunKind,
+    RunStatus,
+    WriteStamp,
+)
 from bt2twenty.mapping.target import schema_from_metadata
 from bt2twenty.mapping.workflow import check_confirmed
 from bt2twenty.pipeline.load import LoadResult, journal_path, run_load
@@ -179,11 +187,11 @@ def _apply_policy(
     if policy == "leave":
         return "left in Twenty"
     if policy == "flag":
-        return _flag(client, entry, objects_path)
+        return _flag(client, journal, entry, objects_path)
     return _remove(client, journal, run_id, entry, objects_path)
 
 
-def _flag(client: TwentyClient, entry: Any, objects_path: str) -> str:
+def _flag(client: TwentyClient, journal: Journal, entry: Any, objects_path: str) -> str:
     try:
         record = client.records.get(objects_path, entry.target_id)
     except TwentyNotFoundError:
@@ -191,9 +199,11 @@ def _flag(client: TwentyClient, entry: Any, objects_path: str) -> str:
         return "already gone from Twenty"
     note = DELETED_NOTE.format(date=datetime.now(UTC).strftime("%Y-%m-%d"))
     current = str(record.get(UNPLACED_FIELD) or "")
-    client.records.update(
+    updated = client.records.update(
         objects_path, entry.target_id, {UNPLACED_FIELD: f"{current}\n{note}".strip()}
     )
+    # The note changes `updatedAt`; rollback compares against what Twenty returned here.
+    journal.record_written({entry.target_id: WriteStamp.from_record(updated)})
     return "flagged in unplacedValues"
 
 
@@ -206,12 +216,15 @@ def _remove(
     )
     journal.mark_sent(batch.id)
     action = "soft-deleted in Twenty"
+    deleted = None
     try:
-        client.records.delete(objects_path, entry.target_id, soft=True)
+        deleted = client.records.delete(objects_path, entry.target_id, soft=True)
     except TwentyNotFoundError:
         logger.info("%s %s was already gone from Twenty", entry.target_object, entry.target_id)
         action = "already gone from Twenty"
     journal.mark_confirmed(batch.id)
+    if deleted is not None:
+        journal.record_written({entry.target_id: WriteStamp.from_record(deleted)})
     return action
 
 

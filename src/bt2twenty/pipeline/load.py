@@ -20,7 +20,7 @@ from pathlib import Path
 from typing import Any
 
 from bt2twenty.errors import FatalError
-from bt2twenty.journal import Journal, Origin, RunKind, RunStatus
+from bt2twenty.journal import Journal, Origin, RunKind, RunStatus, WriteStamp
 from bt2twenty.mapping.model import Mapping
 from bt2twenty.mapping.target import TargetSchema, schema_from_metadata
 from bt2twenty.mapping.workflow import check_confirmed, load_profile
@@ -494,4 +494,6 @@ def _link_deferred(
                 if parent_id is not None:
                     changes[f"{entry.target}Id"] = parent_id
             if changes and not _already_linked(context, target.name_plural, record_id, changes):
-                context.client.records.update(target.name_plural, record_id, changes)
+                updated = context.client.records.update(target.name_plural, record_id, changes)
+                # The link changes `updatedAt` again; rollback compares against this one.
+                context.journal.record_written({record_id: WriteStamp.from_record(updated)})

@@ -15,7 +15,7 @@ from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass, field
 from typing import Any
 
-from bt2twenty.journal import BatchItem, BatchOperation, Journal, Origin
+from bt2twenty.journal import BatchItem, BatchOperation, Journal, Origin, WriteStamp
 from bt2twenty.journal import PhaseCounts as JournalPhaseCounts
 from bt2twenty.journal.models import derive_record_id
 from bt2twenty.mapping.model import Mapping
@@ -337,8 +337,12 @@ class PhaseLoader:
             phase_id=phase_id,
         )
         journal.mark_sent(batch.id)
-        self.context.client.records.update(self.target.name_plural, match.existing_id, changes)
-        journal.mark_confirmed(batch.id)
+        updated = self.context.client.records.update(
+            self.target.name_plural, match.existing_id, changes
+        )
+        journal.mark_confirmed(
+            batch.id, written={match.existing_id: WriteStamp.from_record(updated)}
+        )
         with self._lock:
             self.counts.loaded += 1
 

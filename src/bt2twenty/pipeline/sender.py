@@ -1,10 +1,11 @@
 """Send journaled batches to Twenty and find the records a rejected batch stumbled on.
 
-Each batch is journaled as pending before it is sent and confirmed, with its id-map rows, after
-Twenty accepts it. Batches go with `upsert`, so a batch resent after a crash or a lost response
-updates the records it created instead of duplicating them. A batch that Twenty rejects is split
-in halves until the rejected records are alone; they go to quarantine with Twenty's message and
-the rest load.
+Each batch is journaled as pending before it is sent. It is confirmed after Twenty accepts it,
+with its id-map rows and the `updatedAt` and `updatedBy` Twenty returned for each record, which
+rollback compares to tell a later edit. Batches go with `upsert`, so a batch resent after a
+crash or a lost response updates the records it created instead of duplicating them. A batch
+that Twenty rejects is split in halves until the rejected records are alone; they go to
+quarantine with Twenty's message and the rest load.
 """
 
 from __future__ import annotations
@@ -16,7 +17,7 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
-from bt2twenty.journal import BatchItem, BatchOperation, Journal, Origin
+from bt2twenty.journal import BatchItem, BatchOperation, Journal, Origin, WriteStamp
 from bt2twenty.transform.payload import BuiltRecord
 from bt2twenty.twenty import TwentyBadRequestError, TwentyClient
 
@@ -91,7 +92,7 @@ class BatchSender:
         )
         self._journal.mark_sent(batch.id)
         try:
-            self._client.records.create_many(
+            returned = self._client.records.create_many(
                 objects_path, [record.payload for record in records], upsert=True
             )
         except TwentyBadRequestError as error:
@@ -111,5 +112,6 @@ class BatchSender:
             self._send_part(objects_path, records[:middle], phase_id, outcome)
             self._send_part(objects_path, records[middle:], phase_id, outcome)
             return
-        self._journal.mark_confirmed(batch.id)
+        written = {str(record.get("id")): WriteStamp.from_record(record) for record in returned}
+        self._journal.mark_confirmed(batch.id, written=written)
         outcome.loaded.extend(records)

@@ -10,6 +10,7 @@ from typing import Any
 
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
+from bt2twenty.sandbox.actors import api_actor, set_current_actor
 from bt2twenty.sandbox.ratelimit import Decision
 from bt2twenty.sandbox.runtime import Runtime
 from bt2twenty.sandbox.workspace import API_KEY_ID
@@ -52,6 +53,21 @@ def _graphql_error(message: str, code: str) -> dict[str, Any]:
     return {"errors": [{"message": message, "extensions": {"code": code}}], "data": None}
 
 
+async def _buffered(receive: Receive) -> Receive:
+    """Read the whole request body now and return a `receive` that replays it first."""
+    messages: list[Message] = []
+    while True:
+        message = await receive()
+        messages.append(message)
+        if message["type"] != "http.request" or not message.get("more_body"):
+            break
+
+    async def replay() -> Message:
+        return messages.pop(0) if messages else await receive()
+
+    return replay
+
+
 class Gateway:
     """Check the key, apply the rate limit and faults, then pass the request to the routes."""
 
@@ -83,18 +99,24 @@ class Gateway:
 
     async def _handle(self, scope: Scope, receive: Receive, send: Send) -> None:
         is_graphql = scope["path"] in _GRAPHQL_PATHS
-        if not self._authorized(scope):
+        actor = self._actor(scope)
+        if actor is None:
             logger.info(
                 "Rejected %s %s: missing or invalid API key", scope["method"], scope["path"]
             )
             await self._unauthorized(send, is_graphql)
             return
+        set_current_actor(actor)
 
-        if await self._throttled(send, is_graphql):
+        # Twenty throttles API keys only; a member's session in the app is not limited.
+        if actor["source"] == "API" and await self._throttled(send, is_graphql):
             return
 
         faults = self.runtime.faults
         if faults.spec.latency_seconds:
+            # The body is read before the wait, as a server reads a request before it works
+            # on it, so a client that goes away meanwhile still has its request carried out.
+            receive = await _buffered(receive)
             await asyncio.sleep(faults.spec.latency_seconds)
         fault = faults.draw()
         if fault == "error":
@@ -115,13 +137,20 @@ class Gateway:
             return
         await self.app(scope, receive, send)
 
-    def _authorized(self, scope: Scope) -> bool:
+    def _actor(self, scope: Scope) -> dict[str, Any] | None:
+        """Return who the request's bearer token acts as, or None if the token is invalid."""
         headers = dict(scope["headers"])
         header = headers.get(b"authorization", b"").decode("latin-1")
         scheme, _, token = header.partition(" ")
         if scheme.lower() != "bearer":
-            return False
-        return hmac.compare_digest(token.strip().encode(), self.runtime.config.api_key.encode())
+            return None
+        presented = token.strip().encode()
+        if hmac.compare_digest(presented, self.runtime.config.api_key.encode()):
+            return api_actor()
+        for session_token, actor in list(self.runtime.sessions.items()):
+            if hmac.compare_digest(presented, session_token.encode()):
+                return actor
+        return None
 
     async def _unauthorized(self, send: Send, is_graphql: bool) -> None:
         if is_graphql:

@@ -13,6 +13,7 @@ from bt2twenty.sandbox.config import SandboxConfig
 from bt2twenty.sandbox.faults import FaultInjector
 from bt2twenty.sandbox.ratelimit import RateLimiter
 from bt2twenty.sandbox.reads import RecordReader
+from bt2twenty.sandbox.schema import JsonObject
 from bt2twenty.sandbox.store import Store
 from bt2twenty.sandbox.workspace import Workspace
 from bt2twenty.sandbox.writes import RecordWriter
@@ -40,6 +41,8 @@ class Runtime:
     base_url: str = ""
     request_log: list[RequestLogEntry] = field(default_factory=list)
     _log_lock: threading.Lock = field(default_factory=threading.Lock)
+    # Session tokens of members signed in to the app, each with the actor it writes as.
+    sessions: dict[str, JsonObject] = field(default_factory=dict)
 
     @classmethod
     def build(cls, config: SandboxConfig, store: Store) -> Runtime:

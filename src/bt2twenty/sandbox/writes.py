@@ -7,6 +7,7 @@ import sqlite3
 import uuid
 from typing import Any
 
+from bt2twenty.sandbox.actors import current_actor
 from bt2twenty.sandbox.defaults import default_for, new_record_template
 from bt2twenty.sandbox.errors import bad_request, not_found
 from bt2twenty.sandbox.schema import JsonObject, ObjectMeta
@@ -17,14 +18,9 @@ from bt2twenty.sandbox.uniques import (
     unique_value,
 )
 from bt2twenty.sandbox.values import check_value, require_uuid
-from bt2twenty.sandbox.workspace import API_KEY_NAME, Workspace, utc_now
+from bt2twenty.sandbox.workspace import Workspace, utc_now
 
 logger = logging.getLogger(__name__)
-
-
-def api_actor() -> JsonObject:
-    """Return the actor of a request made with the API key."""
-    return {"source": "API", "workspaceMemberId": None, "name": API_KEY_NAME, "context": {}}
 
 
 class RecordWriter:
@@ -148,14 +144,14 @@ class RecordWriter:
 
         record["id"] = checked.get("id") or str(uuid.uuid4())
         record["createdBy"] = self._created_by(checked.get("createdBy"))
-        record["updatedBy"] = api_actor()
+        record["updatedBy"] = current_actor()
         record["createdAt"] = checked.get("createdAt") or now
         record["updatedAt"] = checked.get("updatedAt") or now
         self._place(meta, record, checked.get("position"))
         return record
 
     def _created_by(self, requested: JsonObject | None) -> JsonObject:
-        actor = api_actor()
+        actor = current_actor()
         if not requested:
             return actor
         if requested.get("name"):
@@ -244,7 +240,7 @@ class RecordWriter:
                 record[key] = {**record[key], **value}
             else:
                 record[key] = value
-        record["updatedBy"] = api_actor()
+        record["updatedBy"] = current_actor()
         record["updatedAt"] = checked.get("updatedAt") or utc_now()
         if "position" in checked and checked["position"] is not None:
             self.workspace.note_position(meta.name_singular, float(checked["position"]))

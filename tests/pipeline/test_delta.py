@@ -132,9 +132,13 @@ def test_delta_then_verify_clean(project: Project, tmp_path: Path) -> None:
     export = _changed_export(tmp_path)
     run_delta(project.settings, source=export)
 
-    result = run_verify(project.settings, source=export)
+    # Without --source, verify and run read the export the delta read, not the discovered one.
+    result = run_verify(project.settings)
+    again = run_load(project.settings)
 
     assert result.is_clean
+    assert _tickets(project)["10002"]["name"] == "Printer still jammed (reopened)"
+    assert all(r.counts.unchanged == r.counts.loaded for r in again.objects if r.counts.loaded)
     tickets = next(item for item in result.objects if item.target_object == "ticket")
     assert tickets.kept_after_deletion == 1
 
@@ -189,9 +193,12 @@ def test_cutover_checklist_follows_steps(project: Project, tmp_path: Path) -> No
 
     opening = runner.invoke(app, base)
     assert opening.exit_code == 0, opening.output
-    assert "cutover --done freeze" in opening.output
+    assert "--done freeze" in opening.output
+    early = runner.invoke(app, [*base, "--done", "system-of-record"])
+    assert early.exit_code == 2
+    assert "cannot become the system of record yet" in early.output
 
-    runner.invoke(app, [*base, "--done", "freeze"])
+    runner.invoke(app, [*base, "--done", "freeze", "--note", "mailboxes paused"])
     export = _copy_export(tmp_path)
     run_delta(project.settings, source=export)
     run_verify(project.settings, source=export)
@@ -201,6 +208,10 @@ def test_cutover_checklist_follows_steps(project: Project, tmp_path: Path) -> No
     assert "Cutover complete" in closing.output
     checklist = (project.path / "reports" / "cutover.md").read_text(encoding="utf-8")
     assert checklist.count("[x]") == 4
+    assert "mailboxes paused" in checklist
+    late = runner.invoke(app, ["run", "--project", str(project.path)])
+    assert late.exit_code == 2
+    assert "--after-cutover" in late.output
 
 
 def test_cutover_rejects_unknown_step(project: Project) -> None:

@@ -11,7 +11,13 @@ from typing import Annotated
 import typer
 
 from bt2twenty.cli import output
-from bt2twenty.cli.run_commands import ProjectOption, TwentyUrlOption, stop_handler
+from bt2twenty.cli.run_commands import (
+    AfterCutoverOption,
+    ProjectOption,
+    TwentyUrlOption,
+    check_before_cutover,
+    stop_handler,
+)
 from bt2twenty.pipeline.cutover import CONFIRMED_STEPS, checklist, confirm_step, write_checklist
 from bt2twenty.pipeline.delta import DeltaResult, delta_markdown, run_delta
 from bt2twenty.pipeline.load import journal_path
@@ -28,6 +34,7 @@ def delta_command(
             "--source", help="The new export folder or ZIP (default: the discovered one)."
         ),
     ] = None,
+    after_cutover: AfterCutoverOption = False,
     as_json: Annotated[bool, typer.Option("--json", help="Print the result as JSON.")] = False,
 ) -> None:
     """Send what is new or changed in Bluetrait since the last run, and act on deletions.
@@ -37,6 +44,7 @@ def delta_command(
     Example: bt2twenty delta --project ./acme --source ./export-2026-12-04.zip
     """
     settings = load_settings(project, twenty_url=twenty_url)
+    check_before_cutover(project, after_cutover=after_cutover)
     stop = threading.Event()
     previous = signal.signal(signal.SIGINT, stop_handler(stop))
     try:
@@ -100,7 +108,7 @@ def cutover_command(
     """
     settings = load_settings(project)
     if done is not None:
-        confirm_step(project, done, note=note)
+        confirm_step(project, done, journal_file=journal_path(settings), note=note)
         output.success(f"Recorded: {CONFIRMED_STEPS[done]}.")
     steps = checklist(project, journal_path(settings))
     path = reports_dir(settings) / "cutover.md"

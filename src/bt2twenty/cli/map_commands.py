@@ -157,7 +157,8 @@ def confirm_command(
     assert result.lock is not None
     output.success(
         f"Mapping confirmed by {result.lock.confirmed_by} at {result.lock.confirmed_at}; "
-        f"wrote {result.lock_path}. Next: `bt2twenty schema plan --project {project}`."
+        f"wrote {result.lock_path}. Next: "
+        f"{output.command('schema plan', project, settings.twenty_url)}."
     )
 
 

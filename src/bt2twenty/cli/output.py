@@ -106,3 +106,11 @@ def phase_bars(bar: Progress) -> Callable[[str, int], Callable[[int], None]]:
         return lambda count: bar.advance(task, count)
 
     return on_phase
+
+
+def command(verb: str, project: object, twenty_url: str | None = None, *extra: str) -> str:
+    """Return a command line a person can copy: the verb with the project and Twenty URL."""
+    parts = ["bt2twenty", verb, "--project", str(project)]
+    if twenty_url:
+        parts += ["--twenty-url", twenty_url]
+    return "`" + " ".join([*parts, *extra]) + "`"

@@ -12,7 +12,9 @@ from typing import Annotated
 import typer
 
 from bt2twenty.cli import output
+from bt2twenty.errors import ConfigError
 from bt2twenty.journal import Journal
+from bt2twenty.pipeline.cutover import completed_at
 from bt2twenty.pipeline.load import journal_path, run_load
 from bt2twenty.settings import load_settings
 
@@ -22,6 +24,26 @@ ProjectOption = Annotated[
 TwentyUrlOption = Annotated[
     str | None, typer.Option("--twenty-url", help="Twenty workspace URL (key: TWENTY_API_KEY).")
 ]
+AfterCutoverOption = Annotated[
+    bool,
+    typer.Option(
+        "--after-cutover",
+        help="Write to Twenty even though it is already the system of record.",
+    ),
+]
+
+
+def check_before_cutover(project: Path, *, after_cutover: bool) -> None:
+    """Raise an error if Twenty is already the system of record and the person did not insist."""
+    finished = completed_at(project)
+    if finished is None or after_cutover:
+        return
+    raise ConfigError(
+        f"Twenty has been the system of record since {finished} (cutover), so loading "
+        "Bluetrait data now could overwrite changes the team made in Twenty.",
+        hint="Pass --after-cutover to write anyway, for example with --only for an object "
+        "that was forgotten.",
+    )
 
 
 def run_command(
@@ -49,6 +71,7 @@ def run_command(
             "them).",
         ),
     ] = False,
+    after_cutover: AfterCutoverOption = False,
     as_json: Annotated[bool, typer.Option("--json", help="Print the result as JSON.")] = False,
 ) -> None:
     """Load the confirmed mapping's records into Twenty; run it again to resume.
@@ -56,6 +79,7 @@ def run_command(
     Example: bt2twenty run --project ./acme --twenty-url https://crm.example.com --sample 10
     """
     settings = load_settings(project, twenty_url=twenty_url, concurrency=concurrency)
+    check_before_cutover(project, after_cutover=after_cutover)
     stop = threading.Event()
     previous = signal.signal(signal.SIGINT, stop_handler(stop))
     try:

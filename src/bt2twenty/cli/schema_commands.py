@@ -37,7 +37,8 @@ def plan_command(
 
     Example: bt2twenty schema plan --project ./acme --twenty-url https://crm.example.com
     """
-    schema_plan = plan(load_settings(project, twenty_url=twenty_url))
+    settings = load_settings(project, twenty_url=twenty_url)
+    schema_plan = plan(settings)
     if as_json:
         output.print_json(schema_plan.as_json())
         return
@@ -45,7 +46,7 @@ def plan_command(
         output.info(f"`schema apply` would make these {len(schema_plan.steps)} changes:")
     output.info(schema_plan.render())
     if not schema_plan.is_empty:
-        output.info(f"Next: `bt2twenty schema apply --project {project}`.")
+        output.info(f"Next: {output.command('schema apply', project, settings.twenty_url)}.")
 
 
 @schema_app.command("apply")
@@ -60,12 +61,14 @@ def apply_command(project: ProjectOption = Path("."), twenty_url: TwentyUrlOptio
             task = bar.add_task("Applying the schema", total=len(schema_plan.steps))
             return lambda _step: bar.advance(task)
 
-        outcome = apply(load_settings(project, twenty_url=twenty_url), on_plan=on_plan)
+        settings = load_settings(project, twenty_url=twenty_url)
+        outcome = apply(settings, on_plan=on_plan)
     applied = outcome.result.applied
     output.success(
         f"Schema applied: {len(applied)} changes, {len(outcome.result.already_present)} already "
-        f"in place (journal run {outcome.run_id}). Next: `bt2twenty run --project {project} "
-        "--sample 10`, then check those records in Twenty."
+        f"in place (journal run {outcome.run_id}). Next: "
+        f"{output.command('run', project, settings.twenty_url, '--sample', '10')}, then check "
+        "those records in Twenty."
     )
 
 

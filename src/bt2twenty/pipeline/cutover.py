@@ -43,13 +43,27 @@ class CutoverStep:
     next_action: str
 
 
-def confirm_step(project_dir: Path, key: str, *, note: str | None = None) -> None:
-    """Record that a person finished a step that only a person can confirm."""
+def confirm_step(
+    project_dir: Path, key: str, *, journal_file: Path, note: str | None = None
+) -> None:
+    """Record that a person finished a step that only a person can confirm.
+
+    Twenty can become the system of record only after the freeze, the final delta and a
+    clean verification; confirming it earlier raises an error naming the open step.
+    """
     if key not in CONFIRMED_STEPS:
         raise ConfigError(
             f"Unknown cutover step: {key}.",
             hint=f"Steps a person confirms: {', '.join(CONFIRMED_STEPS)}.",
         )
+    if key == "system-of-record":
+        open_steps = [step for step in checklist(project_dir, journal_file)[:3] if not step.done]
+        if open_steps:
+            raise ConfigError(
+                f"Twenty cannot become the system of record yet: {open_steps[0].title} is "
+                f"not done ({open_steps[0].detail}).",
+                hint=f"Next: {open_steps[0].next_action}",
+            )
     state = _read(project_dir)
     state[key] = {
         "at": datetime.now(UTC).isoformat(timespec="microseconds"),
@@ -70,8 +84,9 @@ def checklist(project_dir: Path, journal_file: Path) -> list[CutoverStep]:
             "freeze",
             CONFIRMED_STEPS["freeze"],
             freeze is not None,
-            f"confirmed {frozen_at} by {freeze['by']}" if freeze else "not confirmed",
-            "Stop the team writing to Bluetrait, then run `bt2twenty cutover --done freeze`.",
+            _confirmed_text(freeze),
+            "Stop the team writing to Bluetrait, then run "
+            f"`bt2twenty cutover --project {project_dir} --done freeze`.",
         )
     ]
 
@@ -92,7 +107,8 @@ def checklist(project_dir: Path, journal_file: Path) -> list[CutoverStep]:
             "Run the final delta after the freeze",
             delta_done,
             f"run {delta_run.id} finished {delta_run.finished_at}" if delta_run else "not run",
-            "Export Bluetrait again and run `bt2twenty delta --source NEW_EXPORT`.",
+            "Export Bluetrait again and run "
+            f"`bt2twenty delta --project {project_dir} --source NEW_EXPORT`.",
         )
     )
     clean = bool(verify_run and (verify_run.summary or {}).get("clean"))
@@ -105,7 +121,7 @@ def checklist(project_dir: Path, journal_file: Path) -> list[CutoverStep]:
             "Verify after the final delta, clean",
             delta_done and clean,
             verify_detail,
-            "Run `bt2twenty verify` and resolve every finding it reports.",
+            f"Run `bt2twenty verify --project {project_dir}` and resolve every finding it reports.",
         )
     )
     record = state.get("system-of-record")
@@ -114,11 +130,27 @@ def checklist(project_dir: Path, journal_file: Path) -> list[CutoverStep]:
             "system-of-record",
             CONFIRMED_STEPS["system-of-record"],
             record is not None,
-            f"confirmed {record['at']} by {record['by']}" if record else "not confirmed",
-            "Tell the team Twenty is live, then run `bt2twenty cutover --done system-of-record`.",
+            _confirmed_text(record),
+            "Tell the team Twenty is live, then run "
+            f"`bt2twenty cutover --project {project_dir} --done system-of-record`.",
         )
     )
     return steps
+
+
+def completed_at(project_dir: Path) -> str | None:
+    """Return when Twenty was confirmed as the system of record, or None before cutover."""
+    record = _read(project_dir).get("system-of-record")
+    return str(record["at"]) if record else None
+
+
+def _confirmed_text(confirmation: dict[str, Any] | None) -> str:
+    if confirmation is None:
+        return "not confirmed"
+    text = f"confirmed {confirmation['at']} by {confirmation['by']}"
+    if confirmation.get("note"):
+        text += f" ({confirmation['note']})"
+    return text
 
 
 def write_checklist(steps: list[CutoverStep], path: Path) -> None:

@@ -154,7 +154,7 @@ def run_load(
         schema = schema_from_metadata(client.metadata.list_objects(), client.metadata.list_fields())
         mapping, _lock = check_confirmed(settings, schema=schema)
         profile = load_profile(settings)
-        export_path = export_path_for(profile, source)
+        export_path = export_path_for(profile, source, journal_file=journal_path(settings))
 
         journal = Journal.open(journal_path(settings))
         try:
@@ -195,7 +195,14 @@ def _run(
 ) -> LoadResult:
     kind = RunKind.DELTA if delta else RunKind.SAMPLE if sample else RunKind.LOAD
     resumed = _close_interrupted(journal)
-    run = journal.start_run(kind, options={"sample": sample, "only": list(only or [])})
+    run = journal.start_run(
+        kind,
+        options={
+            "sample": sample,
+            "only": list(only or []),
+            "source": str(export_path.resolve()),
+        },
+    )
     result = LoadResult(
         run_id=run.id, kind=kind.value, resumed_batches=resumed, only=list(only or [])
     )

@@ -75,7 +75,7 @@ class HandoverResult:
 def write_handover(settings: Settings, *, source: Path | None = None) -> HandoverResult:
     """Write the hand-over documents and their index; see the module docstring."""
     profile = load_profile(settings)
-    export_path = export_path_for(profile, source)
+    export_path = export_path_for(profile, source, journal_file=journal_path(settings))
     mapping_settings = _mapping_settings(settings)
     facts = read_journal(journal_path(settings))
 

@@ -111,7 +111,7 @@ def run_verify(
         schema = schema_from_metadata(client.metadata.list_objects(), client.metadata.list_fields())
         mapping, _lock = check_confirmed(settings, schema=schema)
         profile = load_profile(settings)
-        export_path = export_path_for(profile, source)
+        export_path = export_path_for(profile, source, journal_file=path)
 
         journal = Journal.open(path)
         run = journal.start_run(RunKind.VERIFY, options={"seed": seed})

@@ -7,7 +7,7 @@ from pathlib import Path
 import pytest
 
 from bt2twenty.errors import SettingsError
-from bt2twenty.settings import load_settings
+from bt2twenty.settings import Settings, load_settings
 
 
 def test_flag_wins_over_environment_and_file(monkeypatch: pytest.MonkeyPatch, tmp_path: Path):
@@ -72,3 +72,20 @@ def test_misspelt_environment_warned(
     load_settings(tmp_path)
     assert "BT2TWENTY_RATE_LIMIT_PER_MINUT" in caplog.text
     assert "rate_limit_per_minute" in caplog.text
+
+
+@pytest.mark.parametrize(
+    ("url", "message"),
+    [("127.0.0.1:3000", "no http:// or https://"), ("http://crm.example.com/rest/", "API path")],
+)
+def test_twenty_url_shape_checked(url: str, message: str) -> None:
+    settings = Settings(twenty_url=url, twenty_api_key="key")
+
+    with pytest.raises(SettingsError, match=message):
+        settings.require_twenty()
+
+
+def test_twenty_url_trailing_slash_dropped() -> None:
+    settings = Settings(twenty_url="https://crm.example.com/", twenty_api_key="key")
+
+    assert settings.require_twenty()[0] == "https://crm.example.com"

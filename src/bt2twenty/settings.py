@@ -153,7 +153,7 @@ class Settings(BaseSettings):
                 f"TWENTY_API_URL, or twenty_url in {PROJECT_FILE_NAME})"
             )
         if self.twenty_api_key is None:
-            missing.append("the Twenty API key (environment TWENTY_API_KEY, or the prompt)")
+            missing.append("the Twenty API key (environment TWENTY_API_KEY)")
         if missing:
             raise SettingsError(
                 "Missing " + " and ".join(missing) + ".",
@@ -162,7 +162,7 @@ class Settings(BaseSettings):
             )
         assert self.twenty_url is not None
         assert self.twenty_api_key is not None
-        return self.twenty_url.rstrip("/"), self.twenty_api_key.get_secret_value()
+        return _checked_url(self.twenty_url), self.twenty_api_key.get_secret_value()
 
 
 def load_settings(project_dir: Path | None = None, **flags: Any) -> Settings:
@@ -244,3 +244,19 @@ def unknown_environment_settings() -> list[str]:
             guess = _did_you_mean(variable.removeprefix(ENV_PREFIX).lower())
             found.append(f"{variable}{guess}")
     return found
+
+
+def _checked_url(url: str) -> str:
+    """Return the Twenty base URL without a trailing slash, or raise saying how to write it."""
+    base = url.strip().rstrip("/")
+    if not base.lower().startswith(("http://", "https://")):
+        raise SettingsError(
+            f"Invalid Twenty URL: {url!r} has no http:// or https://.",
+            hint="Pass the workspace's base URL, for example --twenty-url https://crm.example.com.",
+        )
+    if base.lower().endswith(("/rest", "/graphql", "/metadata")):
+        raise SettingsError(
+            f"Invalid Twenty URL: {url!r} ends in an API path.",
+            hint=f"Pass the base URL without it: --twenty-url {base.rsplit('/', 1)[0]}",
+        )
+    return base

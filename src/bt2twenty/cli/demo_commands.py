@@ -25,7 +25,7 @@ def demo_command(
     ] = 1.0,
     seed: Annotated[int, typer.Option("--seed", help="Seed of the generated export.")] = 1,
 ) -> None:
-    """Run discover, map, confirm, schema and load on a sample export into a local Twenty stand-in.
+    """Run the whole pipeline on a sample export into a local Twenty stand-in, and verify it.
 
     Example: bt2twenty demo --scale 0.5
     """
@@ -47,6 +47,9 @@ def demo_command(
         [[c.name, "passed" if c.passed else "FAILED", c.detail] for c in result.checks],
     )
     output.info(f"Report: {result.report_path}")
+    if result.verify is not None:
+        output.info(f"Verification report: {result.verify.reports['markdown']} (and .html)")
+        output.info(f"Spot-check sheet: {result.verify.reports['spot_check_html']}")
     output.info(f"The demo's files are in {folder}; delete the folder when you are done.")
     if not result.passed:
         output.error("The demo found a problem; see the report above.")

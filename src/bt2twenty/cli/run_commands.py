@@ -104,16 +104,17 @@ def run_command(
             output.info(report.line())
         if result.flagged and result.review_path is not None:
             flagged = sum(result.flagged.values())
-            output.info(f"{flagged} problems flagged for review: {result.review_path}")
+            codes = ", ".join(
+                f"{count} {code}"
+                for code, count in sorted(result.flagged.items(), key=lambda item: -item[1])
+            )
+            output.info(f"{flagged} problems flagged for review ({codes}): {result.review_path}")
         if result.invitations is not None:
             output.info(result.invitations.line())
             for error in result.invitations.errors:
                 output.warn(f"Twenty refused an invitation: {error}")
         if result.unmatched_users:
-            output.warn(
-                f"{len(result.unmatched_users)} Bluetrait users match no workspace member; "
-                "see `bt2twenty status`."
-            )
+            _warn_unmatched(result.unmatched_users)
     if result.interrupted:
         output.error(f"Interrupted; run `bt2twenty run --project {project}` again to resume.")
         raise typer.Exit(130)

@@ -54,7 +54,7 @@ def verify_command(
 
 def _print_summary(result: VerifyResult) -> None:
     output.table(
-        f"Verification of run {result.run_id} ({result.twenty_version})",
+        f"Verification run {result.run_id} ({result.twenty_version})",
         ["Twenty object", "expected", "verified", "mismatched", "missing", "extra", "outdated"],
         [
             [

@@ -125,7 +125,8 @@ def write_verification(result: VerifyResult, folder: Path, *, mapping: Mapping) 
     lines = spot_check_lines(result, mapping)
     _write_spot_check_csv(paths["spot_check_csv"], lines)
     paths["spot_check_html"].write_text(
-        redact(_spot_check_html(result, lines, written_at)), encoding="utf-8"
+        redact(_spot_check_html(result, lines, written_at, mapping.settings.tenant_time_zone)),
+        encoding="utf-8",
     )
     return paths
 
@@ -178,7 +179,7 @@ def _markdown_cell(text: str) -> str:
 
 def _markdown(result: VerifyResult, written_at: str, csv_name: str) -> str:
     lines = [
-        f"# Verification of run {result.run_id}",
+        f"# Verification run {result.run_id}",
         "",
         f"- Twenty: {result.twenty_url} ({result.twenty_version})",
         f"- Written: {written_at}",
@@ -247,8 +248,8 @@ def _html(result: VerifyResult, written_at: str) -> str:
     parts = [
         "<!DOCTYPE html>",
         '<html lang="en"><head><meta charset="utf-8">',
-        f"<title>Verification of run {result.run_id}</title>{_STYLE}</head><body>",
-        f"<h1>Verification of run {result.run_id}</h1>",
+        f"<title>Verification run {result.run_id}</title>{_STYLE}</head><body>",
+        f"<h1>Verification run {result.run_id}</h1>",
         f"<p>Twenty: {escape(result.twenty_url)} ({escape(result.twenty_version)})<br>",
         f"Written: {escape(written_at)}</p>",
         f'<p class="{verdict_class}">{escape(_verdict(result))}</p>',
@@ -386,19 +387,24 @@ def _write_spot_check_csv(path: Path, lines: list[SpotCheckLine]) -> None:
             )
 
 
-def _spot_check_html(result: VerifyResult, lines: list[SpotCheckLine], written_at: str) -> str:
+def _spot_check_html(
+    result: VerifyResult, lines: list[SpotCheckLine], written_at: str, time_zone: str
+) -> str:
     parts = [
         "<!DOCTYPE html>",
         '<html lang="en"><head><meta charset="utf-8">',
-        f"<title>Spot check of run {result.run_id}</title>{_STYLE}</head><body>",
+        f"<title>Spot check, verification run {result.run_id}</title>{_STYLE}</head><body>",
         "<h1>Spot check: Bluetrait beside Twenty</h1>",
         "<p>For each record, open it in Twenty with its link, compare each value with the "
         "Bluetrait value beside it, and tick the row. Write what differs in the comment "
         "column. The sample is random, so it covers what a person would not choose.</p>",
         f"<p>Twenty: {escape(result.twenty_url)} ({escape(result.twenty_version)}). "
         f"Prepared {escape(written_at)}. Verification run {result.run_id}.</p>",
+        f"<p>Bluetrait times are local times in {escape(time_zone)}. Twenty stores instants in "
+        "UTC (they end in Z), so 09:19 in Sydney in summer reads 22:19Z the day before.</p>",
     ]
     current: tuple[str, str] | None = None
+    current_object: str | None = None
     rows: list[str] = []
     for line in lines:
         key = (line.source_object, line.bluetrait_id)
@@ -407,6 +413,9 @@ def _spot_check_html(result: VerifyResult, lines: list[SpotCheckLine], written_a
                 parts.append(_spot_check_table(rows))
                 rows = []
             current = key
+            if line.source_object != current_object:
+                current_object = line.source_object
+                parts.append(f"<h2>{escape(current_object)}</h2>")
             parts.append(
                 f"<h3>{escape(line.source_object)} {escape(line.bluetrait_id)} · "
                 f'<a href="{escape(line.twenty_link)}">open in Twenty</a></h3>'

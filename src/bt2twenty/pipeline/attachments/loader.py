@@ -19,7 +19,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from bt2twenty.errors import ConfigError
-from bt2twenty.journal import BatchItem, BatchOperation, BatchState, Origin
+from bt2twenty.journal import BatchItem, BatchOperation, BatchState, Origin, WriteStamp
 from bt2twenty.mapping.model import ObjectMapping
 from bt2twenty.pipeline.attachments.files import (
     AttachmentFiles,
@@ -219,8 +219,7 @@ class AttachmentLoader:
         )
         journal.mark_sent(batch.id)
         try:
-            if not self._already_stored(upload):
-                self._upload_and_create(upload)
+            stored = self._already_stored(upload) or self._upload_and_create(upload)
         except TwentyBadRequestError as error:
             reason = "; ".join(error.messages) or str(error)
             journal.mark_failed(batch.id, reason=f"rejected by Twenty: {reason}"[:2000])
@@ -228,12 +227,13 @@ class AttachmentLoader:
                 upload.source_id, [f"Twenty rejected the upload: {reason}"], upload.row
             )
             return
-        journal.mark_confirmed(batch.id)
+        # Rollback tells a record edited in Twenty later by what Twenty returned here.
+        journal.mark_confirmed(batch.id, written={upload.record_id: WriteStamp.from_record(stored)})
         with self._lock:
             self.counts.loaded += 1
         self.context.on_progress(1)
 
-    def _upload_and_create(self, upload: _Upload) -> None:
+    def _upload_and_create(self, upload: _Upload) -> dict[str, Any]:
         # NOTE: zero-byte files upload as empty files; only the stand-in has accepted them so
         # far, and Twenty's behaviour for an empty multipart file is not confirmed.
         client = self.context.client
@@ -248,25 +248,26 @@ class AttachmentLoader:
             payload["fullPath"] = stored.path
         else:
             payload["file"] = [{"fileId": stored.file_id, "label": upload.name}]
-        client.records.create_many(self._target.name_plural, [payload], upsert=True)
+        created = client.records.create_many(self._target.name_plural, [payload], upsert=True)
+        return created[0] if created else {}
 
-    def _already_stored(self, upload: _Upload) -> bool:
-        """Return whether an interrupted run already created this record with these bytes."""
+    def _already_stored(self, upload: _Upload) -> dict[str, Any] | None:
+        """Return the record an interrupted run already created with these bytes, or None."""
         if upload.source_id not in self._interrupted:
-            return False
+            return None
         try:
             record = self.context.client.records.get(self._target.name_plural, upload.record_id)
             content = download_attachment(self.context.client, record, era=self.context.era)
         except TwentyNotFoundError:
-            return False
+            return None
         if content is None or FileDigest.of(content) != upload.file.digest:
-            return False
+            return None
         logger.info(
             "%s %s: the attachment is already in Twenty; not uploaded again",
             self.source_object,
             upload.source_id,
         )
-        return True
+        return record
 
     def _is_unchanged(self, source_id: str, record_id: str, digest: FileDigest) -> bool:
         entry = self.context.journal.id_map_entry(self.source_object, source_id)

@@ -21,8 +21,14 @@ logger = logging.getLogger(__name__)
 def discover_command(
     source: Annotated[Path, typer.Argument(help="Folder or ZIP of the Bluetrait export.")],
     out: Annotated[
-        Path, typer.Option("--out", "-o", help="Folder for the profile, scope and reject files.")
-    ] = Path("discovery"),
+        Path,
+        typer.Option(
+            "--out",
+            "-o",
+            help="Project folder for the profile, scope and reject files; later commands take "
+            "it as --project.",
+        ),
+    ] = Path("."),
     zone: Annotated[
         str, typer.Option("--zone", help="Tenant time zone of Bluetrait's local datetimes.")
     ] = "Australia/Sydney",
@@ -50,7 +56,7 @@ def discover_command(
     Writes source-profile.json, scope.md and scope.html into the output folder, and one reject
     file per object whose rows could not be read.
 
-    Example: bt2twenty discover ./bluetrait-export.zip --out ./acme-migration/discovery
+    Example: bt2twenty discover ./bluetrait-export.zip --out ./acme --zone Australia/Perth
     """
     options = DiscoverOptions(
         zone=zone,

@@ -7,7 +7,7 @@ from typing import Any
 import pytest
 
 from bt2twenty.journal import IdMapEntry, Origin, actor_key
-from bt2twenty.pipeline.rollback_checks import check_edited, restore_changes
+from bt2twenty.pipeline.rollback.checks import check_edited, restore_changes
 
 KEY = {"source": "API", "name": "Migration key", "workspaceMemberId": None, "context": {}}
 AVA = {"source": "MANUAL", "name": "Ava Nguyen", "workspaceMemberId": "m-1", "context": {}}

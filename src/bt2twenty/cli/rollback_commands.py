@@ -13,8 +13,7 @@ import typer
 
 from bt2twenty.cli import output
 from bt2twenty.cli.run_commands import ProjectOption, TwentyUrlOption, stop_handler
-from bt2twenty.pipeline.rollback import roll_back
-from bt2twenty.pipeline.rollback_report import RollbackResult
+from bt2twenty.pipeline.rollback import RollbackResult, roll_back
 from bt2twenty.settings import load_settings
 
 logger = logging.getLogger(__name__)

@@ -39,14 +39,14 @@ from bt2twenty.mapping.workflow import mapping_path
 from bt2twenty.mapping.yamlfile import load_mapping
 from bt2twenty.pipeline.load import journal_path
 from bt2twenty.pipeline.order import plan_load_order
-from bt2twenty.pipeline.rollback_checks import check_edited, restore_changes
-from bt2twenty.pipeline.rollback_report import (
+from bt2twenty.pipeline.rollback.checks import check_edited, restore_changes
+from bt2twenty.pipeline.rollback.report import (
     LeftAlone,
     ObjectRollback,
     RollbackResult,
     write_report,
 )
-from bt2twenty.pipeline.rollback_schema import remove_created_schema
+from bt2twenty.pipeline.rollback.schema import remove_created_schema
 from bt2twenty.reports import reports_dir
 from bt2twenty.settings import Settings
 from bt2twenty.twenty import TwentyApiError, TwentyClient, TwentyNotFoundError

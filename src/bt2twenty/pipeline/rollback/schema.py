@@ -11,7 +11,7 @@ from __future__ import annotations
 import logging
 
 from bt2twenty.journal import Journal, SchemaChange, SchemaChangeKind
-from bt2twenty.pipeline.rollback_report import SchemaOutcome
+from bt2twenty.pipeline.rollback.report import SchemaOutcome
 from bt2twenty.schema.apply import AppliedChange, remove_schema
 from bt2twenty.twenty import TwentyClient
 

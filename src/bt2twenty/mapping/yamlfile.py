@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import io
 from pathlib import Path
-from typing import Any
+from typing import Any, Literal, get_args, get_origin
 
 from pydantic import ValidationError
 from ruamel.yaml import YAML
@@ -16,7 +16,7 @@ from ruamel.yaml.comments import CommentedMap, CommentedSeq
 from ruamel.yaml.error import MarkedYAMLError
 
 from bt2twenty.errors import ConfigError
-from bt2twenty.mapping.model import Mapping
+from bt2twenty.mapping.model import Mapping, MappingSettings
 
 MAPPING_FILE_NAME = "mapping.yaml"
 
@@ -87,15 +87,52 @@ def load_document(path: Path) -> Any:
 def save_mapping(mapping: Mapping, path: Path) -> None:
     """Write the mapping; where the file exists, keep its comments and the order of its keys."""
     data = _readable(mapping.model_dump(mode="json", by_alias=True, exclude_none=True))
+    # Every setting is written, unset ones as null, so a person sees what can be set.
+    data["settings"] = mapping.settings.model_dump(mode="json")
     if path.is_file():
         document = load_document(path)
         _merge(document, data)
     else:
         document = _commented(data)
         document.yaml_set_start_comment(HEADER)
+        _describe_settings(document)
     buffer = io.StringIO()
     _yaml().dump(document, buffer)
     path.write_text(buffer.getvalue(), encoding="utf-8")
+
+
+# What each setting decides; settings with a fixed set of values also get the list.
+SETTING_HELP = {
+    "tenant_time_zone": "IANA zone of Bluetrait's local times, e.g. Australia/Perth",
+    "date_order": "order of day and month in ambiguous dates",
+    "default_currency": "ISO 4217 code for amounts that name none",
+    "phone_region": "ISO country of phone numbers written without +code",
+    "single_name_policy": "where a one-word person name goes",
+    "duplicate_email_policy": "a later person with the same primary email",
+    "shared_domain_policy": "several companies with one domain",
+    "duplicate_company_policy": "a later company with the same name",
+    "existing_record_policy": "a record already in Twenty with the same email",
+    "deleted_record_policy": "delta: a record whose Bluetrait row is gone",
+    "fallback_owner": "email of the member who gets assignments of staff with no member",
+    "repair_mojibake": "repair text garbled by a wrong encoding: true or false",
+    "skip_objects": "source objects to leave out of the migration",
+}
+
+
+def _describe_settings(document: CommentedMap) -> None:
+    """Add to each setting a comment saying what it decides and which values it takes."""
+    settings = document.get("settings")
+    if not isinstance(settings, CommentedMap):
+        return
+    for name, field in MappingSettings.model_fields.items():
+        if name not in settings:
+            continue
+        text = SETTING_HELP.get(name, "")
+        if get_origin(field.annotation) is Literal:
+            choices = " | ".join(str(choice) for choice in get_args(field.annotation))
+            text = f"{text}: {choices}" if text else choices
+        if text:
+            settings.yaml_add_eol_comment(text, name)
 
 
 # Provenance keys go last in each entry, so the destination reads first.

@@ -84,11 +84,12 @@ def test_derived_records_not_resent(project: Project) -> None:
     run_load(project.settings)
     again = run_load(project.settings)
 
-    derived = [r for r in again.objects if r.source_object.startswith(("device", "article links"))]
-    assert [r.source_object for r in derived] == [
-        "device notes (from agents)",
-        "device note links",
-        "article links (article_tickets)",
+    derived = [r for r in again.objects if r.label is not None]
+    assert [(r.source_object, r.label) for r in derived] == [
+        ("agents.company_id", "device notes"),
+        ("agents.company_id.target", "device note links"),
+        ("articles.clients", "article links"),
+        ("articles.companies", "article links"),
     ]
     for report in derived:
         assert report.counts.unchanged == report.counts.read, report.line()

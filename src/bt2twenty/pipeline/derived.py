@@ -15,6 +15,7 @@ from __future__ import annotations
 import logging
 from collections import defaultdict
 from collections.abc import Callable, Iterator
+from dataclasses import dataclass
 from html import escape
 
 from bt2twenty.journal import RunStatus
@@ -209,9 +210,17 @@ def _numeric_first(source_id: str) -> tuple[int, str]:
     return (int(source_id), "") if source_id.isdigit() else (0, source_id)
 
 
-def load_derived(
-    context: PhaseContext, rows: Rows, present: set[str]
-) -> list[tuple[str, str, PhaseCounts]]:
+@dataclass(frozen=True)
+class DerivedCounts:
+    """The counts of one kind of derived record, under its journal name and a plain label."""
+
+    source_object: str
+    label: str
+    target_object: str
+    counts: PhaseCounts
+
+
+def load_derived(context: PhaseContext, rows: Rows, present: set[str]) -> list[DerivedCounts]:
     """Send the device notes, their targets and the article links; return a count per kind."""
     journal = context.journal
 
@@ -229,21 +238,30 @@ def load_derived(
         )
     )
     results = [
-        ("device notes (from agents)", "note", _send(context, "note", [n for n, _t in pairs])),
-        ("device note links", "noteTarget", _send(context, "noteTarget", [t for _n, t in pairs])),
+        DerivedCounts(
+            DEVICE_NOTES, "device notes", "note", _send(context, "note", [n for n, _t in pairs])
+        ),
+        DerivedCounts(
+            DEVICE_NOTE_TARGETS,
+            "device note links",
+            "noteTarget",
+            _send(context, "noteTarget", [t for _n, t in pairs]),
+        ),
     ]
-    links = article_note_targets(
+    links: dict[str, list[BuiltRecord]] = defaultdict(list)
+    for link in article_note_targets(
         context.mapping,
         rows,
         present,
         resolve=resolve,
         lookup=context.lookup,
         migration_id=journal.migration_id,
-    )
-    results.append(
-        ("article links (article_tickets)", "noteTarget", _send(context, "noteTarget", list(links)))
-    )
-    return [(label, target, counts) for label, target, counts in results if counts.read]
+    ):
+        links[link.source_object].append(link)
+    for source_object, records in links.items():
+        counts = _send(context, "noteTarget", records)
+        results.append(DerivedCounts(source_object, "article links", "noteTarget", counts))
+    return [result for result in results if result.counts.read]
 
 
 def _send(context: PhaseContext, target_object: str, records: list[BuiltRecord]) -> PhaseCounts:

@@ -52,6 +52,8 @@ class ObjectReport:
     target_object: str
     counts: PhaseCounts
     in_twenty: int | None = None
+    # A plain name for records built from several rows (device notes, article links).
+    label: str | None = None
 
     def line(self) -> str:
         """Return the reconciliation line: rows read = loaded + skipped + quarantined."""
@@ -67,8 +69,9 @@ class ObjectReport:
                 f" ({sent} sent, {c.unchanged} already there unchanged, "
                 f"{c.linked} linked to existing)"
             )
+        name = f"{self.source_object} ({self.label})" if self.label else self.source_object
         return (
-            f"{self.source_object} → {self.target_object}: {c.read} read = {c.loaded} loaded"
+            f"{name} → {self.target_object}: {c.read} read = {c.loaded} loaded"
             f"{detail} + {skipped} + {c.quarantined} quarantined{twenty}"
         )
 
@@ -76,6 +79,7 @@ class ObjectReport:
         c = self.counts
         return {
             "source_object": self.source_object,
+            "label": self.label,
             "target_object": self.target_object,
             "read": c.read,
             "loaded": c.loaded,
@@ -264,8 +268,15 @@ def _run(
             if not stop.is_set():
                 _link_deferred(context, order.deferred_links, objects, rows, chosen)
             if not stop.is_set() and not only:
-                for label, target_name, counts in load_derived(context, rows, present):
-                    result.objects.append(ObjectReport(label, target_name, counts))
+                for derived in load_derived(context, rows, present):
+                    result.objects.append(
+                        ObjectReport(
+                            derived.source_object,
+                            derived.target_object,
+                            derived.counts,
+                            label=derived.label,
+                        )
+                    )
             if not stop.is_set() and not only:
                 result.objects.extend(_report_skipped_objects(mapping, present, rows))
         except KeyboardInterrupt:
@@ -334,6 +345,7 @@ def _load_object(
             if selected is not None and row.get("id", "").strip() not in selected:
                 loader.counts.read += 1
                 loader.counts.skip("sample run: not selected")
+                context.on_progress(1)
                 continue
             yield row
 

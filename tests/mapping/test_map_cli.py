@@ -9,6 +9,7 @@ import pytest
 from typer.testing import CliRunner
 
 from bt2twenty.cli.app import app
+from bt2twenty.cli.map_commands import POLICY_FOR_PROBLEM
 from bt2twenty.mapping.yamlfile import load_mapping
 
 runner = CliRunner()
@@ -68,7 +69,9 @@ def test_review_walks_uncertain_entries(project: Path) -> None:
     profile_path.write_text(json.dumps(profile))
     runner.invoke(app, ["map", "propose", "--project", str(project)])
 
-    result = runner.invoke(app, ["map", "review", "--project", str(project)], input="s\nnot used\n")
+    # The settings come first; empty answers keep each setting's current value.
+    answers = "\n" * len(POLICY_FOR_PROBLEM) + "s\nnot used\n"
+    result = runner.invoke(app, ["map", "review", "--project", str(project)], input=answers)
     assert result.exit_code == 0, result.output
     assert "companies.credit_limit" in result.output
     assert "$5,000.00" in result.output
@@ -90,3 +93,27 @@ def test_mistyped_project_named(tmp_path: Path) -> None:
     status = runner.invoke(app, ["status", "--project", str(tmp_path / "acm")])
     assert status.exit_code == 2
     assert "Project folder not found" in status.output
+
+
+def test_review_asks_settings_problems_call_for(project: Path) -> None:
+    runner.invoke(app, ["map", "propose", "--project", str(project)])
+    profile = json.loads((project / "source-profile.json").read_text())
+    asked = [
+        POLICY_FOR_PROBLEM[p["kind"]]
+        for p in profile["problems"]
+        if p["kind"] in POLICY_FOR_PROBLEM
+    ]
+    settings = list(dict.fromkeys(asked))
+    answers = {setting: "\n" for setting in settings}
+    answers["duplicate_email_policy"] = "link_existing\n"
+    answers["tenant_time_zone"] = "Mars/Base\n"
+    text = "".join(answers[setting] for setting in settings) + "\n" * 20
+
+    result = runner.invoke(app, ["map", "review", "--project", str(project)], input=text)
+
+    assert result.exit_code == 0, result.output
+    assert "settings.duplicate_email_policy = additional_email" in result.output
+    saved = load_mapping(project / "mapping.yaml").settings
+    assert saved.duplicate_email_policy == "link_existing"
+    assert saved.tenant_time_zone == "Australia/Sydney"
+    assert "not an IANA time zone" in result.output

@@ -3,12 +3,13 @@
 from __future__ import annotations
 
 from pathlib import Path
-from typing import Annotated, Any
+from typing import Annotated, Any, Literal, get_args, get_origin
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 import typer
 
 from bt2twenty.cli import output
-from bt2twenty.mapping.model import ColumnMapping, Mapping, ValueOption
+from bt2twenty.mapping.model import ColumnMapping, Mapping, MappingSettings, ValueOption
 from bt2twenty.mapping.naming import field_name_for
 from bt2twenty.mapping.workflow import confirm, load_profile, mapping_path, propose
 from bt2twenty.mapping.yamlfile import load_mapping, save_mapping
@@ -111,15 +112,20 @@ def show_command(
 
 @map_app.command("review")
 def review_command(project: ProjectOption = Path("."), profile: ProfileOption = None) -> None:
-    """Walk the uncertain entries one by one: accept, change the target, or skip; then save.
+    """Walk the settings that discovery's problems call for, then each uncertain entry; save.
+
+    Settings first (duplicate emails, one-word names, shared domains, garbled text, time
+    zone), each with its current value as the default; then every entry below the confidence
+    threshold: accept, change the target, or skip.
 
     Example: bt2twenty map review --project ./acme
     """
     settings = load_settings(project)
     path = mapping_path(settings)
     mapping = load_mapping(path)
-    samples = _samples(load_profile(settings, profile))
-    changed = 0
+    source_profile = load_profile(settings, profile)
+    samples = _samples(source_profile)
+    changed = _review_policies(mapping, source_profile)
     for name, object_mapping in mapping.objects.items():
         if object_mapping.skip:
             continue
@@ -180,6 +186,67 @@ def _samples(profile: dict[str, Any]) -> dict[tuple[str, str], str]:
             examples = column.get("examples") or []
             found[(source_object["name"], column["name"])] = ", ".join(examples[:3])[:60]
     return found
+
+
+# Problems discovery reports that a mapping setting decides, and that setting.
+POLICY_FOR_PROBLEM = {
+    "duplicate_person_email": "duplicate_email_policy",
+    "missing_last_name": "single_name_policy",
+    "shared_domain": "shared_domain_policy",
+    "duplicate_company_name": "duplicate_company_policy",
+    "mangled_text": "repair_mojibake",
+    "dst_edge": "tenant_time_zone",
+}
+
+
+def _review_policies(mapping: Mapping, profile: dict[str, Any]) -> int:
+    """Ask, for each setting a discovered problem calls for, which value to use."""
+    found: dict[str, list[dict[str, Any]]] = {}
+    for problem in profile.get("problems", []):
+        setting = POLICY_FOR_PROBLEM.get(str(problem.get("kind")))
+        if setting is not None:
+            found.setdefault(setting, []).append(problem)
+
+    changed = 0
+    for setting, problems in found.items():
+        rows = sum(int(problem.get("count", 0)) for problem in problems)
+        current = getattr(mapping.settings, setting)
+        shown = str(current).lower() if isinstance(current, bool) else str(current)
+        choices = _setting_choices(setting)
+        output.info("")
+        output.info(f"settings.{setting} = {shown}: {problems[0].get('message', '')} ({rows})")
+        hint = f" ({' | '.join(choices)})" if choices else ""
+        answer = typer.prompt(f"  {setting}{hint}", default=shown).strip()
+        if answer == shown:
+            continue
+        if choices and answer not in choices:
+            output.warn(f"{answer!r} is not one of {', '.join(choices)}; kept {shown}.")
+            continue
+        if setting == "tenant_time_zone" and not _is_time_zone(answer):
+            output.warn(f"{answer!r} is not an IANA time zone name; kept {shown}.")
+            continue
+        setattr(
+            mapping.settings, setting, answer == "true" if isinstance(current, bool) else answer
+        )
+        changed += 1
+    return changed
+
+
+def _setting_choices(setting: str) -> tuple[str, ...]:
+    annotation = MappingSettings.model_fields[setting].annotation
+    if annotation is bool:
+        return ("true", "false")
+    if get_origin(annotation) is Literal:
+        return tuple(str(choice) for choice in get_args(annotation))
+    return ()
+
+
+def _is_time_zone(name: str) -> bool:
+    try:
+        ZoneInfo(name)
+    except (ZoneInfoNotFoundError, ValueError):
+        return False
+    return True
 
 
 def _review_entry(name: str, column: str, entry: ColumnMapping, samples: str) -> int:

@@ -114,8 +114,8 @@ def show_command(
 def review_command(project: ProjectOption = Path("."), profile: ProfileOption = None) -> None:
     """Walk the settings that discovery's problems call for, then each uncertain entry; save.
 
-    Settings first (duplicate emails, one-word names, shared domains, garbled text, time
-    zone), each with its current value as the default; then every entry below the confidence
+    Settings come first (duplicate emails, one-word names, shared domains, garbled text, time
+    zone), each with its current value as the default. Then each entry below the confidence
     threshold: accept, change the target, or skip.
 
     Example: bt2twenty map review --project ./acme

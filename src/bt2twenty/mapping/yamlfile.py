@@ -87,7 +87,7 @@ def load_document(path: Path) -> Any:
 def save_mapping(mapping: Mapping, path: Path) -> None:
     """Write the mapping; where the file exists, keep its comments and the order of its keys."""
     data = _readable(mapping.model_dump(mode="json", by_alias=True, exclude_none=True))
-    # Every setting is written, unset ones as null, so a person sees what can be set.
+    # Every setting is written, unset ones as null, so the file lists what can be set.
     data["settings"] = mapping.settings.model_dump(mode="json")
     if path.is_file():
         document = load_document(path)

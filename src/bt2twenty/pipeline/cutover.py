@@ -6,7 +6,7 @@
 4. Designate Twenty as the system of record (a person confirms it).
 
 The person-confirmed steps are kept in `cutover.json` in the project folder, with the time and
-who confirmed them; the other states come from the journal, so the checklist cannot claim a
+who confirmed them. The other states come from the journal, so the checklist cannot claim a
 step that did not happen. Each call writes `reports/cutover.md` as well.
 """
 
@@ -49,7 +49,7 @@ def confirm_step(
     """Record that a person finished a step that only a person can confirm.
 
     Twenty can become the system of record only after the freeze, the final delta and a
-    clean verification; confirming it earlier raises an error naming the open step.
+    clean verification. Confirming it earlier raises an error that names the open step.
     """
     if key not in CONFIRMED_STEPS:
         raise ConfigError(

@@ -6,7 +6,11 @@ import csv
 from collections import defaultdict
 from typing import Any
 
+from bt2twenty.mapping.workflow import confirm
+from bt2twenty.mapping.yamlfile import load_mapping, save_mapping
 from bt2twenty.pipeline.load import run_load
+from bt2twenty.pipeline.rollback import roll_back
+from bt2twenty.pipeline.verify import run_verify
 
 from .conftest import EXPORT, Project
 
@@ -93,3 +97,31 @@ def test_derived_records_not_resent(project: Project) -> None:
     ]
     for report in derived:
         assert report.counts.unchanged == report.counts.read, report.line()
+
+
+def test_open_quotes_become_opportunities(project: Project) -> None:
+    path = project.path / "mapping.yaml"
+    mapping = load_mapping(path)
+    mapping.settings.open_quotes_as_opportunities = True
+    save_mapping(mapping, path)
+    assert confirm(project.settings).problems == []
+    quotes = [r for r in _rows("invoices") if r["type"] == "quote"]
+    open_quotes = {r["id"]: r for r in quotes if r["status"] in {"Draft", "Sent"}}
+
+    run_load(project.settings)
+    verified = run_verify(project.settings)
+
+    companies = {c["id"] for c in _records(project, "companies")}
+    opportunities = {o["name"]: o for o in _records(project, "opportunities")}
+    assert len(opportunities) == len(open_quotes)
+    for quote in open_quotes.values():
+        opportunity = opportunities[f"Quote {quote['number']}"]
+        assert opportunity["amount"]["amountMicros"] == round(float(quote["total"]) * 1_000_000)
+        assert opportunity["stage"] == ("PROPOSAL" if quote["status"] == "Sent" else "NEW")
+        assert opportunity["companyId"] in companies
+    assert verified.is_clean
+    checked = next(item for item in verified.objects if item.target_object == "opportunity")
+    assert checked.verified == len(open_quotes)
+    rolled_back = roll_back(project.settings)
+    assert rolled_back.left_alone == []
+    assert _records(project, "opportunities") == []

@@ -118,6 +118,8 @@ class MappingSettings(_Strict):
     shared_domain_policy: Literal["first_company", "none"] = "first_company"
     duplicate_company_policy: Literal["suffix", "quarantine"] = "suffix"
     existing_record_policy: Literal["link", "update", "quarantine"] = "link"
+    # Also create an opportunity for each open quote (draft or sent), beside its invoice record.
+    open_quotes_as_opportunities: bool = False
     # What a delta does with a record whose source row is gone from Bluetrait.
     deleted_record_policy: Literal["leave", "flag", "remove"] = "leave"
     fallback_owner: str | None = None

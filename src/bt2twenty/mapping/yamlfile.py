@@ -113,6 +113,7 @@ SETTING_HELP = {
     "duplicate_company_policy": "a later company with the same name",
     "existing_record_policy": "a record already in Twenty with the same email",
     "deleted_record_policy": "delta: a record whose Bluetrait row is gone",
+    "open_quotes_as_opportunities": "also an opportunity per draft or sent quote: true or false",
     "fallback_owner": "email of the member who gets assignments of staff with no member",
     "repair_mojibake": "repair text garbled by a wrong encoding: true or false",
     "skip_objects": "source objects to leave out of the migration",

@@ -24,6 +24,7 @@ from bt2twenty.mapping.model import Mapping
 from bt2twenty.mapping.target import TargetSchema
 from bt2twenty.pipeline.phase import PhaseContext, PhaseCounts
 from bt2twenty.pipeline.sender import BatchSender, payload_hash
+from bt2twenty.transform.parameters import ConversionParameters
 from bt2twenty.transform.payload import BLUETRAIT_ID_FIELD, BuiltRecord, bluetrait_id
 from bt2twenty.transform.registry import convert_value
 
@@ -33,6 +34,9 @@ Rows = Callable[[str], Iterator[dict[str, str]]]
 Resolve = Callable[[str, str], str | None]
 Lookup = Callable[[str, str, str], str | None]
 
+QUOTE_OPPORTUNITIES = "invoices.opportunity"
+# Quote statuses that mean the sale is still open, and the opportunity stage each becomes.
+OPEN_QUOTE_STAGES = {"draft": "NEW", "sent": "PROPOSAL"}
 DEVICE_NOTES = "agents.company_id"
 DEVICE_NOTE_TARGETS = "agents.company_id.target"
 # Target objects an article note can be linked to, with their note-target join column.
@@ -94,6 +98,59 @@ def article_note_targets(
                 record_id=record_id,
                 payload={"id": record_id, "noteId": note_id, join_column: parent_id},
             )
+
+
+def quote_opportunities(
+    mapping: Mapping,
+    schema: TargetSchema,
+    rows: Rows,
+    present: set[str],
+    *,
+    resolve: Resolve,
+    migration_id: str,
+) -> Iterator[BuiltRecord]:
+    """Yield an opportunity per open quote, when `settings.open_quotes_as_opportunities` is on.
+
+    The quote itself still loads as an invoice of type quote; the opportunity puts the open
+    sale in Twenty's pipeline with the quote's total, company, contact and due date.
+    """
+    settings = mapping.settings
+    if not settings.open_quotes_as_opportunities or "invoices" not in present:
+        return
+    if "opportunity" not in schema.objects:
+        return
+    parameters = ConversionParameters(
+        currency=settings.default_currency,
+        time_zone=settings.tenant_time_zone,
+        day_first=settings.date_order != "MDY",
+    )
+    for row in rows("invoices"):
+        stage = OPEN_QUOTE_STAGES.get(row.get("status", "").strip().lower())
+        if row.get("type", "").strip().lower() != "quote" or stage is None:
+            continue
+        source_id = row.get("id", "").strip()
+        record_id = derive_record_id(migration_id, QUOTE_OPPORTUNITIES, source_id)
+        number = row.get("number", "").strip() or source_id
+        payload: dict[str, object] = {"id": record_id, "name": f"Quote {number}", "stage": stage}
+        amount = convert_value("CURRENCY", row.get("total", ""), parameters).value
+        if amount is not None:
+            payload["amount"] = amount
+        close = convert_value("DATE_TIME", row.get("date_due", ""), parameters).value
+        if close is not None:
+            payload["closeDate"] = close
+        company = resolve("companies", row.get("company_id", "").strip())
+        if company is not None:
+            payload["companyId"] = company
+        contact = resolve("clients", row.get("contact_user_id", "").strip())
+        if contact is not None:
+            payload["pointOfContactId"] = contact
+        yield BuiltRecord(
+            source_object=QUOTE_OPPORTUNITIES,
+            source_id=source_id,
+            target_object="opportunity",
+            record_id=record_id,
+            payload=payload,
+        )
 
 
 def device_notes(
@@ -248,6 +305,22 @@ def load_derived(context: PhaseContext, rows: Rows, present: set[str]) -> list[D
             _send(context, "noteTarget", [t for _n, t in pairs]),
         ),
     ]
+    opportunities = quote_opportunities(
+        context.mapping,
+        context.schema,
+        rows,
+        present,
+        resolve=resolve,
+        migration_id=journal.migration_id,
+    )
+    results.append(
+        DerivedCounts(
+            QUOTE_OPPORTUNITIES,
+            "open quotes as opportunities",
+            "opportunity",
+            _send(context, "opportunity", list(opportunities)),
+        )
+    )
     links: dict[str, list[BuiltRecord]] = defaultdict(list)
     for link in article_note_targets(
         context.mapping,

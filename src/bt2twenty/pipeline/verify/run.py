@@ -29,7 +29,7 @@ from bt2twenty.pipeline.attachments import (
     verify_attachments,
 )
 from bt2twenty.pipeline.delta import known_deletions
-from bt2twenty.pipeline.derived import article_note_targets, device_notes
+from bt2twenty.pipeline.derived import article_note_targets, device_notes, quote_opportunities
 from bt2twenty.pipeline.load import journal_path
 from bt2twenty.pipeline.members import MemberDirectory
 from bt2twenty.pipeline.order import plan_load_order
@@ -230,6 +230,9 @@ def _derived_records(
     ):
         yield note
         yield target
+    yield from quote_opportunities(
+        mapping, schema, rows, present, resolve=resolve, migration_id=migration_id
+    )
     yield from article_note_targets(
         mapping, rows, present, resolve=resolve, lookup=lookup, migration_id=migration_id
     )

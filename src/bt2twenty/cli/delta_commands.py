@@ -31,7 +31,8 @@ def delta_command(
     source: Annotated[
         Path | None,
         typer.Option(
-            "--source", help="The new export folder or ZIP (default: the discovered one)."
+            "--source",
+            help="The new export folder or ZIP (default: the newest one a run read).",
         ),
     ] = None,
     after_cutover: AfterCutoverOption = False,

@@ -21,7 +21,10 @@ def report_command(
     ] = Path("."),
     source: Annotated[
         Path | None,
-        typer.Option("--source", help="Export folder or ZIP (default: the one discovered)."),
+        typer.Option(
+            "--source",
+            help="Export folder or ZIP (default: the newest one a run read, else the discovered).",
+        ),
     ] = None,
     twenty_url: Annotated[
         str | None,

@@ -51,7 +51,10 @@ def run_command(
     twenty_url: TwentyUrlOption = None,
     source: Annotated[
         Path | None,
-        typer.Option("--source", help="Export folder or ZIP (default: the one discovered)."),
+        typer.Option(
+            "--source",
+            help="Export folder or ZIP (default: the newest one a run read, else the discovered).",
+        ),
     ] = None,
     sample: Annotated[
         int | None,

@@ -18,7 +18,10 @@ def verify_command(
     twenty_url: TwentyUrlOption = None,
     source: Annotated[
         Path | None,
-        typer.Option("--source", help="Export folder or ZIP (default: the one discovered)."),
+        typer.Option(
+            "--source",
+            help="Export folder or ZIP (default: the newest one a run read, else the discovered).",
+        ),
     ] = None,
     spot_check: Annotated[
         int | None,

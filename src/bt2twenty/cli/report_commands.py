@@ -9,6 +9,7 @@ from typing import Annotated
 import typer
 
 from bt2twenty.cli import output
+from bt2twenty.cli.run_commands import ProjectOption, SourceOption
 from bt2twenty.reports.handover import write_handover
 from bt2twenty.settings import load_settings
 
@@ -16,16 +17,8 @@ logger = logging.getLogger(__name__)
 
 
 def report_command(
-    project: Annotated[
-        Path, typer.Option("--project", "-p", help="Folder of the migration project.")
-    ] = Path("."),
-    source: Annotated[
-        Path | None,
-        typer.Option(
-            "--source",
-            help="Export folder or ZIP (default: the newest one a run read, else the discovered).",
-        ),
-    ] = None,
+    project: ProjectOption = Path("."),
+    source: SourceOption = None,
     twenty_url: Annotated[
         str | None,
         typer.Option(

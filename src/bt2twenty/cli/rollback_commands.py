@@ -5,7 +5,6 @@ from __future__ import annotations
 import logging
 import signal
 import threading
-from collections.abc import Callable
 from pathlib import Path
 from typing import Annotated
 
@@ -51,11 +50,7 @@ def rollback_command(
     previous = signal.signal(signal.SIGINT, stop_handler(stop))
     try:
         with output.progress() as bar:
-
-            def on_object(name: str, total: int) -> Callable[[int], None]:
-                task = bar.add_task(name, total=total)
-                return lambda count: bar.advance(task, count)
-
+            on_object = output.phase_bars(bar)
             result = roll_back(
                 settings,
                 only_run=run,

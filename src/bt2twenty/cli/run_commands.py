@@ -24,6 +24,13 @@ ProjectOption = Annotated[
 TwentyUrlOption = Annotated[
     str | None, typer.Option("--twenty-url", help="Twenty workspace URL (key: TWENTY_API_KEY).")
 ]
+SourceOption = Annotated[
+    Path | None,
+    typer.Option(
+        "--source",
+        help="Export folder or ZIP (default: the newest one a run read, else the discovered).",
+    ),
+]
 AfterCutoverOption = Annotated[
     bool,
     typer.Option(
@@ -49,13 +56,7 @@ def check_before_cutover(project: Path, *, after_cutover: bool) -> None:
 def run_command(
     project: ProjectOption = Path("."),
     twenty_url: TwentyUrlOption = None,
-    source: Annotated[
-        Path | None,
-        typer.Option(
-            "--source",
-            help="Export folder or ZIP (default: the newest one a run read, else the discovered).",
-        ),
-    ] = None,
+    source: SourceOption = None,
     sample: Annotated[
         int | None,
         typer.Option("--sample", min=1, help="Load N records per object, with their parents."),

@@ -8,7 +8,7 @@ from typing import Annotated
 import typer
 
 from bt2twenty.cli import output
-from bt2twenty.cli.run_commands import ProjectOption, TwentyUrlOption
+from bt2twenty.cli.run_commands import ProjectOption, SourceOption, TwentyUrlOption
 from bt2twenty.pipeline.verify import VerifyResult, run_verify
 from bt2twenty.settings import load_settings
 
@@ -16,13 +16,7 @@ from bt2twenty.settings import load_settings
 def verify_command(
     project: ProjectOption = Path("."),
     twenty_url: TwentyUrlOption = None,
-    source: Annotated[
-        Path | None,
-        typer.Option(
-            "--source",
-            help="Export folder or ZIP (default: the newest one a run read, else the discovered).",
-        ),
-    ] = None,
+    source: SourceOption = None,
     spot_check: Annotated[
         int | None,
         typer.Option(

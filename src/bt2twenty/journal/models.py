@@ -230,6 +230,15 @@ class IdMapEntry:
     written_by: str | None = None
 
     @property
+    def is_in_twenty(self) -> bool:
+        """Whether the migration wrote this record and neither deleted nor rolled it back."""
+        return (
+            self.origin in (Origin.CREATED, Origin.UPDATED)
+            and self.deleted_at is None
+            and self.rolled_back_at is None
+        )
+
+    @property
     def stamp(self) -> WriteStamp | None:
         """The stamp of the migration's last write of the record, or None if not recorded."""
         if self.written_updated_at is None and self.written_by is None:

@@ -20,7 +20,7 @@ from pathlib import Path
 from typing import Any
 
 from bt2twenty.errors import FatalError
-from bt2twenty.journal import Journal, Origin, RunKind, RunStatus, WriteStamp
+from bt2twenty.journal import Journal, RunKind, RunStatus, WriteStamp
 from bt2twenty.mapping.model import Mapping
 from bt2twenty.mapping.target import TargetSchema, schema_from_metadata
 from bt2twenty.mapping.workflow import check_confirmed, load_profile
@@ -30,7 +30,13 @@ from bt2twenty.pipeline.derived import load_derived
 from bt2twenty.pipeline.invitations import InvitationOutcome, invite_staff
 from bt2twenty.pipeline.members import MemberDirectory
 from bt2twenty.pipeline.order import plan_load_order
-from bt2twenty.pipeline.phase import PhaseContext, PhaseCounts, PhaseLoader, SourceLookup
+from bt2twenty.pipeline.phase import (
+    PhaseContext,
+    PhaseCounts,
+    PhaseLoader,
+    SourceLookup,
+    deferred_link_values,
+)
 from bt2twenty.pipeline.reconcile import missing_records_error, reconcile_target
 from bt2twenty.pipeline.review import ReviewLog
 from bt2twenty.pipeline.sample import choose_sample
@@ -197,7 +203,11 @@ def _run(
     invite: bool,
     delta: bool,
 ) -> LoadResult:
-    kind = RunKind.DELTA if delta else RunKind.SAMPLE if sample else RunKind.LOAD
+    kind = RunKind.LOAD
+    if delta:
+        kind = RunKind.DELTA
+    elif sample:
+        kind = RunKind.SAMPLE
     resumed = _close_interrupted(journal)
     run = journal.start_run(
         kind,
@@ -404,9 +414,7 @@ def _finish(
         if not check.is_clean:
             raise missing_records_error(check)
         report.in_twenty = sum(
-            1
-            for entry in context.journal.id_map_entries(source_object=name)
-            if entry.origin in (Origin.CREATED, Origin.UPDATED) and entry.deleted_at is None
+            1 for entry in context.journal.id_map_entries(source_object=name) if entry.is_in_twenty
         )
     if not counts.is_balanced and not context.stop.is_set():
         raise FatalError(
@@ -505,13 +513,7 @@ def _link_deferred(
             record_id = context.journal.target_id(name, source_id)
             if record_id is None:
                 continue
-            changes = {}
-            for column in columns:
-                entry = object_mapping.columns[column]
-                parent = str(entry.params.get("object", ""))
-                parent_id = context.journal.target_id(parent, row.get(column, "").strip())
-                if parent_id is not None:
-                    changes[f"{entry.target}Id"] = parent_id
+            changes = deferred_link_values(object_mapping, columns, row, context.journal.target_id)
             if changes and not _already_linked(context, target.name_plural, record_id, changes):
                 updated = context.client.records.update(target.name_plural, record_id, changes)
                 # The link changes `updatedAt` again; rollback compares against this one.

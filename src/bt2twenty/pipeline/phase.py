@@ -18,7 +18,7 @@ from typing import Any
 from bt2twenty.journal import BatchItem, BatchOperation, Journal, Origin, WriteStamp
 from bt2twenty.journal import PhaseCounts as JournalPhaseCounts
 from bt2twenty.journal.models import derive_record_id
-from bt2twenty.mapping.model import Mapping
+from bt2twenty.mapping.model import Mapping, ObjectMapping
 from bt2twenty.mapping.target import TargetObject, TargetSchema
 from bt2twenty.pipeline.changes import ModifiedWindow, Watermarks
 from bt2twenty.pipeline.members import MemberDirectory
@@ -210,7 +210,7 @@ class PhaseLoader:
             self.context.source_ids.setdefault(self.source_object, set()).add(source_id)
 
     def _is_untouched(self, row: dict[str, str]) -> bool:
-        """Whether a delta may skip the row: the source marks it unmodified and it is loaded.
+        """Return whether a delta may skip the row, because it is unmodified and already loaded.
 
         Objects with duplicate policies are always rebuilt, because those policies depend on
         every row before the current one (the second "Acme" becomes "Acme (2)").
@@ -418,3 +418,25 @@ def build_note_targets(
                 )
             )
     return targets
+
+
+def deferred_link_values(
+    object_mapping: ObjectMapping,
+    columns: Iterable[str],
+    row: dict[str, str],
+    resolve: Callable[[str, str], str | None],
+) -> dict[str, str]:
+    """Return the join columns held back to break a cycle, filled from the id map.
+
+    The loader sends them in its second pass, and verify expects them; a parent that is not
+    in Twenty leaves its column out.
+    """
+    links = {}
+    for column in columns:
+        entry = object_mapping.columns[column]
+        parent = str(entry.params.get("object", ""))
+        reference = row.get(column, "").strip()
+        parent_id = resolve(parent, reference) if reference else None
+        if parent_id is not None:
+            links[f"{entry.target}Id"] = parent_id
+    return links

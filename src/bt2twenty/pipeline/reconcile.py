@@ -7,7 +7,7 @@ import logging
 from dataclasses import dataclass
 
 from bt2twenty.errors import FatalError
-from bt2twenty.journal import Journal, Origin
+from bt2twenty.journal import Journal
 from bt2twenty.transform.payload import BLUETRAIT_ID_FIELD
 from bt2twenty.twenty import TwentyClient
 
@@ -42,7 +42,7 @@ def reconcile_target(
     expected_ids = [
         entry.target_id
         for entry in journal.id_map_entries(target_object=target_object)
-        if entry.origin in (Origin.CREATED, Origin.UPDATED) and entry.deleted_at is None
+        if entry.is_in_twenty
     ]
     counted = client.records.count(objects_path, filter=f"{BLUETRAIT_ID_FIELD}[is]:NOT_NULL")
     if counted >= len(expected_ids):

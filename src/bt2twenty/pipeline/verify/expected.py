@@ -1,4 +1,4 @@
-"""What the migration meant to write: each journaled record rebuilt from the source.
+"""The records the migration meant to write, each rebuilt from the source.
 
 Every source row is built again with the confirmed mapping, the same duplicate policies and
 the same id map as the load, so the payload is the one the loader sent. Only rows the journal
@@ -21,18 +21,17 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from bt2twenty.journal import Journal, Origin
+from bt2twenty.journal import Journal
 from bt2twenty.mapping.model import Mapping
 from bt2twenty.mapping.target import TargetSchema
 from bt2twenty.pipeline.members import MemberDirectory
-from bt2twenty.pipeline.phase import build_note_targets
+from bt2twenty.pipeline.phase import build_note_targets, deferred_link_values
 from bt2twenty.pipeline.sender import payload_hash
 from bt2twenty.transform.dedupe import SourceDuplicates
 from bt2twenty.transform.payload import BuiltRecord, RecordBuilder
 
 logger = logging.getLogger(__name__)
 
-_WRITTEN = (Origin.CREATED, Origin.UPDATED)
 _INSERT_BATCH = 500
 
 
@@ -203,12 +202,13 @@ class ExpectationBuilder:
         outcome = self._duplicates.apply(self._builder.build(self._as_loaded(row)))
         record = outcome.record
         entry = self.journal.id_map_entry(self.source_object, record.source_id)
-        if not _is_written(entry):
+        if entry is None or not entry.is_in_twenty:
             return []
-        assert entry is not None
 
         payload = dict(record.payload)
-        payload.update(self._deferred_links(row))
+        payload.update(
+            deferred_link_values(self._object_mapping, self._deferred, row, self._resolve)
+        )
         outdated = entry.payload_hash != payload_hash(record.payload)
         expected = [
             ExpectedRecord(
@@ -228,17 +228,6 @@ class ExpectationBuilder:
         if not self._deferred:
             return row
         return {**row, **{column: "" for column in self._deferred}}
-
-    def _deferred_links(self, row: dict[str, str]) -> dict[str, str]:
-        """Return the join columns the loader filled in its second pass."""
-        links = {}
-        for column in self._deferred:
-            entry = self._object_mapping.columns[column]
-            parent = str(entry.params.get("object", ""))
-            parent_id = self._resolve(parent, row.get(column, "").strip())
-            if parent_id is not None:
-                links[f"{entry.target}Id"] = parent_id
-        return links
 
     def _note_targets(self, record: BuiltRecord) -> list[ExpectedRecord]:
         targets = build_note_targets(
@@ -261,11 +250,10 @@ class ExpectationBuilder:
 
 
 def expected_from_journal(journal: Journal, record: BuiltRecord) -> ExpectedRecord | None:
-    """Return the record as expected in Twenty if the journal says it was written, else None."""
+    """Return the record as expected in Twenty if the journal records it as written, else None."""
     entry = journal.id_map_entry(record.source_object, record.source_id)
-    if not _is_written(entry):
+    if entry is None or not entry.is_in_twenty:
         return None
-    assert entry is not None
     return ExpectedRecord(
         record.source_object,
         record.source_id,
@@ -273,13 +261,4 @@ def expected_from_journal(journal: Journal, record: BuiltRecord) -> ExpectedReco
         entry.target_id,
         record.payload,
         entry.payload_hash != payload_hash(record.payload),
-    )
-
-
-def _is_written(entry: Any) -> bool:
-    return (
-        entry is not None
-        and entry.origin in _WRITTEN
-        and entry.rolled_back_at is None
-        and entry.deleted_at is None
     )

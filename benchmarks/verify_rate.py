@@ -3,10 +3,10 @@
 A sample export is discovered, mapped, confirmed, its schema applied and loaded into a stand-in
 without a rate limit. Then the stand-in and the client get a limit of LIMIT requests per minute
 and `verify` runs. Both token buckets start full, so the first LIMIT requests of a run go out
-at once. Printed: records read back per minute over the steady state after those first LIMIT
-requests, as a ratio of the bound LIMIT x PAGE (records per list request); the same over the
-whole read-back; and the time spent rebuilding the expected records from the source, which
-does not depend on the rate limit.
+at once. The benchmark prints records read back per minute in the steady state after those
+first LIMIT requests, as a ratio of the bound LIMIT x PAGE (records per list request). It also
+prints the same ratio over the whole read-back, and the time spent rebuilding the expected
+records from the source, which does not depend on the rate limit.
 
 Usage: python benchmarks/verify_rate.py [--limit 600] [--page 60] [--scale 2]
 """

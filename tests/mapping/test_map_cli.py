@@ -69,7 +69,7 @@ def test_review_walks_uncertain_entries(project: Path) -> None:
     profile_path.write_text(json.dumps(profile))
     runner.invoke(app, ["map", "propose", "--project", str(project)])
 
-    # The settings come first; empty answers keep each setting's current value.
+    # The settings come first, and an empty line keeps each setting's current value.
     answers = "\n" * len(POLICY_FOR_PROBLEM) + "s\nnot used\n"
     result = runner.invoke(app, ["map", "review", "--project", str(project)], input=answers)
     assert result.exit_code == 0, result.output

@@ -1,4 +1,4 @@
-"""What changed in the source since the previous run, by the source's own modification time.
+"""Changes in the source since the previous run, found by the source's own modification time.
 
 Bluetrait stamps tickets, articles, passwords and other rows with `last_modified`. Each full
 run records, per source object, the latest stamp it read (its watermark). The next delta
@@ -78,7 +78,7 @@ class ModifiedWindow:
         return cls(cutoffs)
 
     def untouched(self, source_object: str, row: dict[str, str]) -> bool:
-        """Whether the source marks this row as not modified since the previous full run."""
+        """Return whether the source marks this row as not modified since the last full run."""
         cutoff = self.cutoffs.get(source_object)
         if cutoff is None:
             return False

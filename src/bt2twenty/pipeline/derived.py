@@ -111,7 +111,7 @@ def quote_opportunities(
 ) -> Iterator[BuiltRecord]:
     """Yield an opportunity per open quote, when `settings.open_quotes_as_opportunities` is on.
 
-    The quote itself still loads as an invoice of type quote; the opportunity puts the open
+    The quote itself still loads as an invoice of type quote. The opportunity puts the open
     sale in Twenty's pipeline with the quote's total, company, contact and due date.
     """
     settings = mapping.settings

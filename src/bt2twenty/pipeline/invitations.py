@@ -103,6 +103,6 @@ def previously_invited(journal: Journal) -> set[str]:
 
 
 def _may_log_in(user: Mapping[str, str]) -> bool:
-    """Whether the user may log in to Bluetrait; an export without the column counts as yes."""
+    """Return whether the user may log in to Bluetrait (yes when the export lacks the column)."""
     value = str(user.get("allow_login", "1")).strip().lower()
     return value not in {"0", "false", "no"}

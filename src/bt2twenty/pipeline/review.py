@@ -1,8 +1,9 @@
 """The records a person should look at: loaded, but with a problem flagged on the way.
 
-A single-word name placed as a last name, an orphan reference left empty, a value kept in
-`unplacedValues`, a company renamed "(2)" as a duplicate: each flag becomes one line of
-`reports/review-<run>.csv` with the record's source row, Twenty id, problem code and message.
+Flags include a single-word name placed as a last name, an orphan reference left empty, a
+value kept in `unplacedValues` and a company renamed "(2)" as a duplicate. Each flag becomes
+one line of `reports/review-<run>.csv` with the record's source row, Twenty id, problem code
+and message.
 Quarantined rows are not listed here; the journal keeps them with their reasons.
 """
 

@@ -227,7 +227,7 @@ class AttachmentLoader:
                 upload.source_id, [f"Twenty rejected the upload: {reason}"], upload.row
             )
             return
-        # Rollback tells a record edited in Twenty later by what Twenty returned here.
+        # Rollback detects a later edit in Twenty by comparing with what Twenty returned here.
         journal.mark_confirmed(batch.id, written={upload.record_id: WriteStamp.from_record(stored)})
         with self._lock:
             self.counts.loaded += 1

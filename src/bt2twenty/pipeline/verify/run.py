@@ -4,7 +4,7 @@
 target object back from Twenty (see `readback`), and writes the verification report and the
 spot-check sheet to the project's `reports/` folder. It writes nothing to Twenty. The result
 is clean only when every record is there with every field meaning what was sent, and Twenty
-holds no extra record carrying a Bluetrait id.
+contains no extra record carrying a Bluetrait id.
 """
 
 from __future__ import annotations
